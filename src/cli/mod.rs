@@ -1,0 +1,152 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in
+//! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`.
+//! Only this layer prints, and only `main` turns an [`Outcome`] into an exit code.
+
+mod rules_cmd;
+mod scan_cmd;
+
+use crate::config::Config;
+use crate::report::Style;
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// How a command ended; `main` maps it to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at or above the block tier (exit 0).
+    Clean,
+    /// Something at or above the block tier (exit 1).
+    Blocked,
+    /// Bad arguments, bad config, unreadable root, internal error (exit 2).
+    Error,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Blocked => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Stops high-blast-radius credentials from entering a repository, or from
+/// sitting in files an AI coding agent can read.
+#[derive(Debug, Parser)]
+#[command(name = "blastwall", version, about, long_about = None)]
+pub struct Cli {
+    /// Colour in human output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorChoice,
+    /// Use this config file instead of the repository's .blastwall.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories, including git-ignored and untracked files.
+    Scan(scan_cmd::ScanArgs),
+    /// List the rules or run their self-tests.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
+    /// Print the SHA-256 of a secret read from stdin, for [allowlist] secrets.
+    Hash,
+}
+
+/// Options every subcommand shares.
+pub struct Global {
+    pub color: ColorChoice,
+    pub config: Option<PathBuf>,
+}
+
+impl Global {
+    /// Human-output style for stdout.
+    pub fn style(&self) -> Style {
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        Style { color }
+    }
+
+    /// The config for a command working at `start`.
+    pub fn load_config(&self, start: &Path) -> Result<Config> {
+        Ok(Config::discover(self.config.as_deref(), start)?)
+    }
+}
+
+/// Parses arguments, runs the command, prints any error once, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let global = Global {
+        color: cli.color,
+        config: cli.config,
+    };
+    let result = match &cli.command {
+        Command::Scan(args) => scan_cmd::run(&global, args),
+        Command::Rules(cmd) => rules_cmd::run(&global, cmd),
+        Command::Hash => hash_stdin(),
+    };
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("blastwall: error: {e:#}");
+            Outcome::Error.exit_code()
+        }
+    }
+}
+
+/// A closed stdout (`blastwall scan | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn hash_stdin() -> Result<Outcome> {
+    use std::io::Read;
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input)?;
+    // A trailing newline from `echo` is almost never part of the secret.
+    while input.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        input.pop();
+    }
+    if input.is_empty() {
+        anyhow::bail!("nothing on stdin: pipe the secret in, e.g. `printf %s \"$TOKEN\" | blastwall hash`");
+    }
+    println!("{}", crate::finding::Secret::new(&input).sha256_hex());
+    Ok(Outcome::Clean)
+}

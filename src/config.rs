@@ -1,0 +1,383 @@
+//! A repository's `.blastwall.toml`: extra rules, disabled or re-tiered
+//! rules, allowlists, scan limits and the blocking policy.
+//!
+//! Unknown keys are errors, and every error names the file, line and column,
+//! because a typo that silently disables a policy is worse than no config.
+
+use crate::engine::{Allowlist, Engine};
+use crate::error::LocatedError;
+use crate::rules::schema::RawRule;
+use crate::rules::{self, compile_path_globs, RuleSet, RuleSource};
+use crate::tier::Tier;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The config file's name at a repository root.
+pub const CONFIG_FILE_NAME: &str = ".blastwall.toml";
+
+/// Directories skipped by default when walking a tree: dependency caches and
+/// build output that users do not write credentials into and that would
+/// dominate scan time. `.git` is always skipped (history is scanned from
+/// objects, not files).
+pub const DEFAULT_SKIP_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "target",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".gradle",
+    ".m2",
+    ".yarn",
+    ".pnpm-store",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".terraform",
+];
+
+/// Default largest file scanned in a tree walk (16 MiB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    scan: RawScan,
+    #[serde(default)]
+    allowlist: RawAllowlist,
+    #[serde(default)]
+    rules: RawRuleChanges,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    reach: RawReach,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    block: Option<Tier>,
+    fail_closed: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScan {
+    max_file_size: Option<u64>,
+    skip_dirs: Option<Vec<String>>,
+    #[serde(default)]
+    extra_skip_dirs: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlist {
+    #[serde(default)]
+    paths: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    regexes: Vec<Spanned<String>>,
+    #[serde(default)]
+    secrets: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleChanges {
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    tiers: BTreeMap<Spanned<String>, Tier>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReach {
+    block: Option<Tier>,
+    warn: Option<Tier>,
+    #[serde(default)]
+    skip_dirs: Option<Vec<String>>,
+    max_file_size: Option<u64>,
+}
+
+/// The agent-reach policy (see the reach module): which tiers of credential
+/// sitting in the working tree block a commit, and which only warn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachPolicy {
+    pub block: Tier,
+    pub warn: Tier,
+    pub skip_dirs: Vec<String>,
+    pub max_file_size: u64,
+}
+
+/// A loaded, validated config. `Config::default()` is the policy without a file.
+#[derive(Debug)]
+pub struct Config {
+    /// Where it came from (None: defaults).
+    pub path: Option<PathBuf>,
+    /// Findings at or above this tier block (exit 1).
+    pub block: Tier,
+    /// Hooks block on an internal error unless this is false.
+    pub fail_closed: bool,
+    pub max_file_size: u64,
+    pub skip_dirs: Vec<String>,
+    pub reach: ReachPolicy,
+    /// Built-in rules plus this config's rules and allowlists.
+    pub engine: Engine,
+}
+
+/// What a config file says, before the engine is built from it.
+struct Settings {
+    path: Option<PathBuf>,
+    text: String,
+    raw: RawConfig,
+}
+
+impl Config {
+    /// The policy when a repository has no `.blastwall.toml`.
+    pub fn defaults() -> Result<Config, LocatedError> {
+        Config::from_raw(None, String::new(), RawConfig::default())
+    }
+
+    fn from_raw(path: Option<PathBuf>, text: String, raw: RawConfig) -> Result<Config, LocatedError> {
+        let mut skip_dirs: Vec<String> = match &raw.scan.skip_dirs {
+            Some(list) => list.clone(),
+            None => DEFAULT_SKIP_DIRS.iter().map(|s| s.to_string()).collect(),
+        };
+        skip_dirs.extend(raw.scan.extra_skip_dirs.iter().cloned());
+        let max_file_size = raw.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        let reach = ReachPolicy {
+            block: raw.reach.block.unwrap_or(Tier::Critical),
+            warn: raw.reach.warn.unwrap_or(Tier::High),
+            skip_dirs: raw.reach.skip_dirs.clone().unwrap_or_else(|| skip_dirs.clone()),
+            max_file_size: raw.reach.max_file_size.unwrap_or(max_file_size),
+        };
+        let block = raw.policy.block.unwrap_or(Tier::High);
+        let fail_closed = raw.policy.fail_closed.unwrap_or(true);
+        let settings = Settings { path, text, raw };
+        let engine = settings.engine()?;
+        Ok(Config {
+            path: settings.path,
+            block,
+            fail_closed,
+            max_file_size,
+            skip_dirs,
+            reach,
+            engine,
+        })
+    }
+
+    /// Reads and validates the config at `path`.
+    pub fn load(path: &Path) -> Result<Config, LocatedError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| LocatedError::whole_file(path, format!("cannot read config: {e}")))?;
+        Config::parse(path, text)
+    }
+
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(path: &Path, text: String) -> Result<Config, LocatedError> {
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| LocatedError::from_toml(path, &text, &e))?;
+        Config::from_raw(Some(path.to_path_buf()), text, raw)
+    }
+
+    /// `--config FILE` if given, else `.blastwall.toml` at the repository
+    /// root above `start` (or in `start` itself outside a repository).
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config, LocatedError> {
+        if let Some(p) = explicit {
+            return Config::load(p);
+        }
+        match find_config(start) {
+            Some(p) => Config::load(&p),
+            None => Config::defaults(),
+        }
+    }
+}
+
+impl Settings {
+    fn file(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new(CONFIG_FILE_NAME))
+    }
+
+    fn err(&self, offset: usize, msg: String) -> LocatedError {
+        LocatedError::at_offset(self.file(), &self.text, offset, msg)
+    }
+
+    /// Builds the engine: built-in rules, then this config's changes.
+    fn engine(&self) -> Result<Engine, LocatedError> {
+        let mut all = rules::load_builtin()?;
+        let builtin_ids: HashSet<String> = all.iter().map(|r| r.id.clone()).collect();
+        for r in &self.raw.rule {
+            rules::schema::validate_rule(self.file(), &self.text, r)?;
+            if builtin_ids.contains(r.id.get_ref()) {
+                return Err(self.err(
+                    r.id.span().start,
+                    format!(
+                        "rule id `{}` is a built-in rule; pick another id, or change its tier under [rules] tiers",
+                        r.id.get_ref()
+                    ),
+                ));
+            }
+        }
+        let source = RuleSource::File(self.file().to_path_buf());
+        let added = rules::raws_to_rules(self.file(), &self.text, self.raw.rule.clone(), source, true)?;
+        let mut seen: HashSet<String> = builtin_ids;
+        for r in &added {
+            if !seen.insert(r.id.clone()) {
+                return Err(LocatedError::whole_file(self.file(), format!("duplicate rule id `{}`", r.id)));
+            }
+        }
+        all.extend(added);
+        for id in &self.raw.rules.disable {
+            if !all.iter().any(|r| &r.id == id.get_ref()) {
+                return Err(self.err(id.span().start, format!("[rules] disable: no rule with id `{}`", id.get_ref())));
+            }
+        }
+        let disabled: HashSet<&str> = self.raw.rules.disable.iter().map(|s| s.get_ref().as_str()).collect();
+        all.retain(|r| !disabled.contains(r.id.as_str()));
+        for (id, tier) in &self.raw.rules.tiers {
+            match all.iter_mut().find(|r| &r.id == id.get_ref()) {
+                Some(rule) => rule.tier_override = Some(*tier),
+                None => {
+                    return Err(self.err(
+                        id.span().start,
+                        format!("[rules] tiers: no rule with id `{}`", id.get_ref()),
+                    ));
+                }
+            }
+        }
+        Ok(Engine::new(RuleSet::new(all), self.allowlist()?))
+    }
+
+    fn allowlist(&self) -> Result<Allowlist, LocatedError> {
+        let a = &self.raw.allowlist;
+        let paths = match &a.paths {
+            Some(globs) => Some(
+                compile_path_globs(globs.get_ref()).map_err(|e| self.err(globs.span().start, e))?,
+            ),
+            None => None,
+        };
+        let mut regexes = Vec::new();
+        for r in &a.regexes {
+            let re = regex::bytes::Regex::new(r.get_ref())
+                .map_err(|e| self.err(r.span().start, format!("allowlist regex does not compile: {e}")))?;
+            regexes.push(re);
+        }
+        let mut secret_sha256 = HashSet::new();
+        for s in &a.secrets {
+            let v = s.get_ref().trim().to_ascii_lowercase();
+            let v = v.strip_prefix("sha256:").unwrap_or(&v).to_string();
+            if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(self.err(
+                    s.span().start,
+                    "allowlist secrets must be SHA-256 hashes (64 hex digits), never plaintext; \
+                     `blastwall hash` prints one"
+                        .into(),
+                ));
+            }
+            secret_sha256.insert(v);
+        }
+        Ok(Allowlist {
+            paths,
+            regexes,
+            secret_sha256,
+        })
+    }
+}
+
+/// Finds `.blastwall.toml` at the root of the git repository containing
+/// `start`, or in `start` when it is not inside a repository.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent().unwrap_or(Path::new("."))
+    } else {
+        start
+    };
+    let abs = std::fs::canonicalize(start).ok()?;
+    for dir in abs.ancestors() {
+        if dir.join(".git").exists() {
+            let p = dir.join(CONFIG_FILE_NAME);
+            return p.is_file().then_some(p);
+        }
+    }
+    let p = abs.join(CONFIG_FILE_NAME);
+    p.is_file().then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, LocatedError> {
+        Config::parse(Path::new(".blastwall.toml"), text.to_string())
+    }
+
+    #[test]
+    fn defaults_without_file() {
+        let c = Config::defaults().unwrap();
+        assert_eq!(c.block, Tier::High);
+        assert!(c.fail_closed);
+        assert!(c.skip_dirs.iter().any(|d| d == "node_modules"));
+        assert_eq!(c.reach.block, Tier::Critical);
+    }
+
+    #[test]
+    fn policy_and_changes() {
+        let c = parse(
+            "[policy]\nblock = \"medium\"\n[rules]\ndisable = [\"generic-secret-assignment\"]\n[rules.tiers]\njwt = \"high\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.block, Tier::Medium);
+        let e = &c.engine;
+        assert!(e.rules.find("generic-secret-assignment").is_none());
+        assert_eq!(e.rules.find("jwt").unwrap().tier_override, Some(Tier::High));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let err = parse("[policy]\nblok = \"high\"\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn unknown_rule_id_in_disable() {
+        let err = parse("[rules]\ndisable = [\"no-such-rule\"]\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 12), "{err}");
+    }
+
+    #[test]
+    fn plaintext_secret_rejected() {
+        let err = parse("[allowlist]\nsecrets = [\"ghp_abc\"]\n").unwrap_err();
+        assert!(err.message.contains("SHA-256"), "{err}");
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn custom_rule_with_bad_regex() {
+        let err = parse(
+            "[[rule]]\nid = \"acme-key\"\nprovider = \"Acme\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\nregex = 'acme_[a-z'\ntier = \"high\"\nwhy = \"w\"\nfix = \"f\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 6, "{err}");
+    }
+
+    #[test]
+    fn custom_rule_cannot_shadow_builtin() {
+        let err = parse(
+            "[[rule]]\nid = \"jwt\"\nprovider = \"Acme\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\nregex = 'acme_[a-z]+'\ntier = \"high\"\nwhy = \"w\"\nfix = \"f\"\n",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("built-in"), "{err}");
+    }
+}

@@ -1,0 +1,275 @@
+//! Offline tier refinement: some credentials say how powerful they are.
+//!
+//! A Supabase JWT names its `role`; an Azure SAS token lists its permissions
+//! and expiry; a PyPI macaroon carries caveats that scope it to projects; an
+//! OpenSSH or PEM key says whether it is encrypted. Reading these locally lets
+//! the tier follow the credential instead of the worst case of its format,
+//! without ever sending the secret anywhere.
+
+use crate::rules::schema::Classifier;
+use crate::tier::Tier;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What a classifier concluded about one secret.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Keep the rule's tier.
+    Keep,
+    /// Use this tier (and provider, when it names one) instead, with a note why.
+    Retier {
+        tier: Tier,
+        provider: Option<&'static str>,
+        note: String,
+    },
+    /// Not a credential after all (e.g. a "JWT" whose header is not JSON).
+    Reject,
+}
+
+/// Applies `classifier` to `secret` (the matched bytes) given the rule's tier.
+pub fn classify(classifier: Classifier, secret: &[u8], rule_tier: Tier) -> Verdict {
+    match classifier {
+        Classifier::Jwt => jwt(secret, rule_tier),
+        Classifier::AzureSas => azure_sas(secret, rule_tier),
+        Classifier::PypiMacaroon => pypi(secret),
+        Classifier::OpensshKey => openssh(secret, rule_tier),
+        Classifier::PemKey => pem(secret, rule_tier),
+    }
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn decode_b64url(part: &[u8]) -> Option<Vec<u8>> {
+    let trimmed: Vec<u8> = part.iter().copied().filter(|b| *b != b'=').collect();
+    URL_SAFE_NO_PAD
+        .decode(&trimmed)
+        .ok()
+        .or_else(|| STANDARD.decode(part).ok())
+}
+
+fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
+    let mut parts = secret.split(|b| *b == b'.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return Verdict::Reject;
+    };
+    let signature = parts.next().unwrap_or(b"");
+    let Some(header) = decode_b64url(header)
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+    else {
+        return Verdict::Reject;
+    };
+    if !header.is_object() {
+        return Verdict::Reject;
+    }
+    let alg = header.get("alg").and_then(|a| a.as_str()).unwrap_or("");
+    // A payload cut short by the match (or by a line break) still counts as a
+    // JWT; we just cannot read its claims.
+    let claims = decode_b64url(payload)
+        .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let claim = |k: &str| claims.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let role = claim("role");
+    let iss = claim("iss");
+    let supabase = iss.contains("supabase") || claims.get("ref").is_some();
+    if role == "service_role" {
+        return Verdict::Retier {
+            tier: Tier::High,
+            provider: Some("Supabase"),
+            note: "JWT with role=service_role: bypasses row-level security on the whole project".into(),
+        };
+    }
+    if role == "anon" && supabase {
+        return Verdict::Retier {
+            tier: Tier::Low,
+            provider: Some("Supabase"),
+            note: "JWT with role=anon: a public key, limited by row-level security".into(),
+        };
+    }
+    if alg.eq_ignore_ascii_case("none") || signature.is_empty() {
+        return Verdict::Retier {
+            tier: Tier::Low,
+            provider: None,
+            note: "unsigned JWT (alg: none): a server that checks signatures rejects it".into(),
+        };
+    }
+    if let Some(exp) = claims.get("exp").and_then(|v| v.as_i64()) {
+        if exp < now_unix() {
+            return Verdict::Retier {
+                tier: Tier::Low.max(rule_tier.lowered().lowered()),
+                provider: None,
+                note: format!("JWT expired (exp={exp}); the signing key that minted it may still be live"),
+            };
+        }
+    }
+    Verdict::Keep
+}
+
+fn query_param<'a>(secret: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    secret
+        .split(|b| matches!(b, b'&' | b'?' | b';'))
+        .find_map(|kv| kv.strip_prefix(name.as_bytes())?.strip_prefix(b"="))
+}
+
+fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
+    let Some(sp) = query_param(secret, "sp") else {
+        return Verdict::Keep;
+    };
+    if let Some(se) = query_param(secret, "se") {
+        // `se` is an ISO 8601 date; compare the year-month-day prefix textually.
+        let se = String::from_utf8_lossy(se).replace("%3A", ":");
+        if se.len() >= 10 && se[..10] < *today_iso().as_str() {
+            return Verdict::Retier {
+                tier: Tier::Low,
+                provider: None,
+                note: format!("SAS token expired ({})", &se[..10]),
+            };
+        }
+    }
+    let destructive = sp.iter().any(|b| matches!(b, b'd' | b'w' | b'a' | b'c' | b'u' | b'x'));
+    if destructive {
+        Verdict::Retier {
+            tier: rule_tier.max(Tier::High),
+            provider: None,
+            note: format!("SAS permissions sp={} include write or delete", String::from_utf8_lossy(sp)),
+        }
+    } else {
+        Verdict::Retier {
+            tier: Tier::Medium,
+            provider: None,
+            note: format!("SAS permissions sp={} are read/list only", String::from_utf8_lossy(sp)),
+        }
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), from the civil-from-days algorithm.
+fn today_iso() -> String {
+    let days = now_unix().div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn pypi(secret: &[u8]) -> Verdict {
+    let body = secret.strip_prefix(b"pypi-").unwrap_or(secret);
+    let Some(raw) = decode_b64url(body) else {
+        return Verdict::Keep;
+    };
+    let has = |needle: &[u8]| memchr::memmem::find(&raw, needle).is_some();
+    if has(b"\"projects\"") || has(b"\"project_ids\"") {
+        Verdict::Retier {
+            tier: Tier::High,
+            provider: None,
+            note: "PyPI token scoped to specific projects by its caveats".into(),
+        }
+    } else {
+        Verdict::Keep
+    }
+}
+
+fn openssh(secret: &[u8], rule_tier: Tier) -> Verdict {
+    let body: Vec<u8> = secret
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.starts_with(b"-----"))
+        .flat_map(|l| l.iter().copied().filter(|b| !b.is_ascii_whitespace()))
+        .collect();
+    let Ok(raw) = STANDARD.decode(&body) else {
+        return Verdict::Keep;
+    };
+    let Some(rest) = raw.strip_prefix(b"openssh-key-v1\0") else {
+        return Verdict::Keep;
+    };
+    if rest.len() < 4 {
+        return Verdict::Keep;
+    }
+    let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    let Some(cipher) = rest.get(4..4 + len) else {
+        return Verdict::Keep;
+    };
+    if cipher == b"none" {
+        Verdict::Keep
+    } else {
+        Verdict::Retier {
+            tier: rule_tier.lowered(),
+            provider: None,
+            note: format!(
+                "encrypted with {}: only as strong as its passphrase",
+                String::from_utf8_lossy(cipher)
+            ),
+        }
+    }
+}
+
+fn pem(secret: &[u8], rule_tier: Tier) -> Verdict {
+    let head = &secret[..secret.len().min(200)];
+    if memchr::memmem::find(head, b"ENCRYPTED").is_some() {
+        Verdict::Retier {
+            tier: rule_tier.lowered(),
+            provider: None,
+            note: "encrypted private key: only as strong as its passphrase".into(),
+        }
+    } else {
+        Verdict::Keep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> String {
+        URL_SAFE_NO_PAD.encode(s)
+    }
+
+    fn token(header: &str, payload: &str) -> Vec<u8> {
+        format!("{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl", b64(header), b64(payload)).into_bytes()
+    }
+
+    #[test]
+    fn supabase_roles() {
+        let h = r#"{"alg":"HS256","typ":"JWT"}"#;
+        let service = token(h, r#"{"iss":"supabase","ref":"abc","role":"service_role","exp":4102444800}"#);
+        assert!(matches!(classify(Classifier::Jwt, &service, Tier::Medium), Verdict::Retier { tier: Tier::High, .. }));
+        let anon = token(h, r#"{"iss":"supabase","ref":"abc","role":"anon","exp":4102444800}"#);
+        assert!(matches!(classify(Classifier::Jwt, &anon, Tier::Medium), Verdict::Retier { tier: Tier::Low, .. }));
+    }
+
+    #[test]
+    fn jwt_expiry_and_garbage() {
+        let h = r#"{"alg":"HS256"}"#;
+        let live = token(h, r#"{"sub":"x","exp":4102444800}"#);
+        assert_eq!(classify(Classifier::Jwt, &live, Tier::Medium), Verdict::Keep);
+        let old = token(h, r#"{"sub":"x","exp":1000}"#);
+        assert!(matches!(classify(Classifier::Jwt, &old, Tier::Medium), Verdict::Retier { tier: Tier::Low, .. }));
+        let not_json = format!("{}.{}.sig", b64("hello"), b64("{}")).into_bytes();
+        assert_eq!(classify(Classifier::Jwt, &not_json, Tier::Medium), Verdict::Reject);
+    }
+
+    #[test]
+    fn sas_permissions() {
+        let rw = b"sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2999-01-01T00:00:00Z&sig=abc";
+        assert!(matches!(classify(Classifier::AzureSas, rw, Tier::High), Verdict::Retier { tier: Tier::High, .. }));
+        let ro = b"sv=2022-11-02&ss=b&srt=co&sp=rl&se=2999-01-01T00:00:00Z&sig=abc";
+        assert!(matches!(classify(Classifier::AzureSas, ro, Tier::High), Verdict::Retier { tier: Tier::Medium, .. }));
+        let old = b"sv=2022-11-02&sp=rwd&se=2001-01-01T00:00:00Z&sig=abc";
+        assert!(matches!(classify(Classifier::AzureSas, old, Tier::High), Verdict::Retier { tier: Tier::Low, .. }));
+    }
+
+    #[test]
+    fn today_is_plausible() {
+        let t = today_iso();
+        assert_eq!(t.len(), 10);
+        assert!(t.as_str() > "2024-01-01");
+    }
+}

@@ -1,0 +1,465 @@
+//! The matching engine: bytes in, tiered findings out.
+//!
+//! One Aho-Corasick pass over the bytes finds every rule keyword. Each hit
+//! opens a window (the hit's line, clamped to a few hundred bytes either side,
+//! or more lines for multi-line rules); windows of the same rule merge, and
+//! only then does the rule's regex run, and only inside its windows. Most
+//! bytes are therefore touched once, by the automaton, which is what keeps a
+//! scan near the speed of reading the files.
+//!
+//! Every regex match then passes the filters (entropy, placeholders, inline
+//! suppression, the repo's allowlists), a classifier where the credential
+//! tells its own scope, and de-duplication: a catch-all rule is dropped where
+//! a specific rule matched the same text.
+
+pub mod classify;
+pub mod filters;
+
+use crate::finding::{Finding, Origin, Secret};
+use crate::rules::{Rule, RuleSet};
+use crate::tier::Tier;
+use classify::Verdict;
+use globset::GlobSet;
+use regex_automata::Input;
+use std::collections::HashSet;
+
+/// Bytes of context either side of a keyword hit on a single line.
+const WINDOW_BYTES: usize = 512;
+/// Extra bytes allowed per line of context for multi-line rules.
+const WINDOW_BYTES_PER_LINE: usize = 1024;
+
+/// What a repo's config allowlists.
+#[derive(Debug, Default)]
+pub struct Allowlist {
+    /// Files under these globs are not scanned.
+    pub paths: Option<GlobSet>,
+    /// A finding whose secret matches one of these is dropped.
+    pub regexes: Vec<regex::bytes::Regex>,
+    /// SHA-256 (lowercase hex) of secrets accepted deliberately.
+    pub secret_sha256: HashSet<String>,
+}
+
+impl Allowlist {
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.paths.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    fn secret_allowed(&self, secret: &Secret) -> bool {
+        self.regexes.iter().any(|r| r.is_match(secret.expose()))
+            || (!self.secret_sha256.is_empty() && self.secret_sha256.contains(&secret.sha256_hex()))
+    }
+}
+
+/// A built-in rule failed to compile: a bug in `rules.toml` that the self-test
+/// should have caught. Reported, never ignored.
+#[derive(Debug, thiserror::Error)]
+#[error("rule `{rule}` has a regex that does not compile: {message}")]
+pub struct EngineError {
+    pub rule: String,
+    pub message: String,
+}
+
+/// Rules plus the repo's allowlists: everything needed to scan bytes.
+#[derive(Debug)]
+pub struct Engine {
+    pub rules: RuleSet,
+    pub allow: Allowlist,
+}
+
+/// A regex match that has not yet passed the filters.
+struct Candidate {
+    rule: u32,
+    secret_start: usize,
+    secret_end: usize,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet, allow: Allowlist) -> Engine {
+        Engine { rules, allow }
+    }
+
+    /// Scans `data`, the content of the file at `path` (relative, `/`-separated).
+    pub fn scan(&self, path: &str, data: &[u8]) -> Result<Vec<Finding>, EngineError> {
+        let windows = self.keyword_windows(path, data);
+        if windows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut candidates = Vec::new();
+        for (rule_index, start, end) in windows {
+            let rule = self.rules.get(rule_index as usize);
+            let compiled = rule.compiled().map_err(|e| EngineError {
+                rule: rule.id.clone(),
+                message: e.to_string(),
+            })?;
+            let input = Input::new(data).range(start..end);
+            for caps in compiled.regex.captures_iter(input) {
+                let span = caps
+                    .get_group(compiled.secret_group)
+                    .or_else(|| caps.get_match().map(|m| m.span()));
+                if let Some(span) = span {
+                    if span.start < span.end {
+                        candidates.push(Candidate {
+                            rule: rule_index,
+                            secret_start: span.start,
+                            secret_end: span.end,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(self.findings(path, data, candidates))
+    }
+
+    /// Runs the keyword automaton and returns merged `(rule, start, end)`
+    /// windows, sorted by rule then start.
+    fn keyword_windows(&self, path: &str, data: &[u8]) -> Vec<(u32, usize, usize)> {
+        let excluded: Vec<u32> = self
+            .rules
+            .path_restricted()
+            .iter()
+            .copied()
+            .filter(|&i| !self.rules.get(i as usize).applies_to(path))
+            .collect();
+        // One open window per rule (found through `slot`), closed ones in `done`.
+        let mut slot: Vec<u32> = Vec::new();
+        let mut open: Vec<(u32, usize, usize)> = Vec::new();
+        let mut done: Vec<(u32, usize, usize)> = Vec::new();
+        for m in self.rules.keyword_automaton().find_overlapping_iter(data) {
+            for &ri in self.rules.rules_for_keyword(m.pattern().as_usize()) {
+                if excluded.contains(&ri) {
+                    continue;
+                }
+                if slot.is_empty() {
+                    slot = vec![u32::MAX; self.rules.len()];
+                }
+                let lines = self.rules.get(ri as usize).window_lines as usize;
+                let at = slot[ri as usize];
+                if at == u32::MAX {
+                    slot[ri as usize] = open.len() as u32;
+                    open.push((
+                        ri,
+                        window_start(data, m.start(), lines),
+                        window_end(data, m.end(), lines),
+                    ));
+                    continue;
+                }
+                let w = &mut open[at as usize];
+                if m.start() <= w.2 {
+                    if m.end() > w.2 {
+                        w.2 = window_end(data, m.end(), lines);
+                    }
+                } else {
+                    done.push(*w);
+                    *w = (
+                        ri,
+                        window_start(data, m.start(), lines),
+                        window_end(data, m.end(), lines),
+                    );
+                }
+            }
+        }
+        done.extend(open);
+        done.sort_unstable();
+        // Windows of one rule may still overlap (a multi-line window opened
+        // earlier than a later single hit closed); merge them.
+        let mut merged: Vec<(u32, usize, usize)> = Vec::with_capacity(done.len());
+        for w in done {
+            match merged.last_mut() {
+                Some(last) if last.0 == w.0 && w.1 <= last.2 => last.2 = last.2.max(w.2),
+                _ => merged.push(w),
+            }
+        }
+        merged
+    }
+
+    /// Filters candidates into findings with positions.
+    fn findings(&self, path: &str, data: &[u8], mut candidates: Vec<Candidate>) -> Vec<Finding> {
+        candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        let mut kept: Vec<(Candidate, Tier, Option<&'static str>, Option<String>)> = Vec::new();
+        for c in candidates {
+            let rule = self.rules.get(c.rule as usize);
+            let secret = &data[c.secret_start..c.secret_end];
+            if let Some(min) = rule.entropy {
+                if filters::shannon_entropy(secret) < min {
+                    continue;
+                }
+            }
+            if rule.placeholder_filter && filters::is_placeholder(secret) {
+                continue;
+            }
+            let (mut tier, mut provider, mut note) = (rule.tier, None, None);
+            if let Some(classifier) = rule.classify {
+                match classify::classify(classifier, secret, rule.tier) {
+                    Verdict::Keep => {}
+                    Verdict::Reject => continue,
+                    Verdict::Retier {
+                        tier: t,
+                        provider: p,
+                        note: n,
+                    } => {
+                        tier = t;
+                        provider = p;
+                        note = Some(n);
+                    }
+                }
+            }
+            if let Some(forced) = rule.tier_override {
+                tier = forced;
+            }
+            if filters::suppressed_inline(data, c.secret_start) {
+                continue;
+            }
+            kept.push((c, tier, provider, note));
+        }
+        let kept = drop_shadowed(&self.rules, kept);
+        let mut out = Vec::with_capacity(kept.len());
+        let mut lines = LineCounter::new(data);
+        for (c, tier, provider, note) in kept {
+            let rule = self.rules.get(c.rule as usize);
+            let secret = Secret::new(&data[c.secret_start..c.secret_end]);
+            if self.allow.secret_allowed(&secret) {
+                continue;
+            }
+            let (line, column) = lines.position(c.secret_start);
+            let (end_line, _) = lines.position(c.secret_end.saturating_sub(1).max(c.secret_start));
+            out.push(Finding {
+                rule: rule.id.clone(),
+                provider: provider.map_or_else(|| rule.provider.clone(), str::to_string),
+                description: rule.description.clone(),
+                tier,
+                path: path.to_string(),
+                line,
+                column,
+                end_line,
+                secret,
+                note,
+                origin: Origin::File,
+            });
+        }
+        out
+    }
+}
+
+type Kept = (Candidate, Tier, Option<&'static str>, Option<String>);
+
+/// Drops a catch-all (`fallback`) finding that overlaps a specific one, and
+/// keeps one finding per identical secret span (the highest tier).
+fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
+    let specific: Vec<(usize, usize)> = kept
+        .iter()
+        .filter(|k| !rules.get(k.0.rule as usize).fallback)
+        .map(|k| (k.0.secret_start, k.0.secret_end))
+        .collect();
+    let mut out: Vec<Kept> = Vec::with_capacity(kept.len());
+    for k in kept {
+        let rule = rules.get(k.0.rule as usize);
+        if rule.fallback
+            && specific
+                .iter()
+                .any(|&(s, e)| s < k.0.secret_end && k.0.secret_start < e)
+        {
+            continue;
+        }
+        if let Some(prev) = out
+            .iter_mut()
+            .find(|p| p.0.secret_start == k.0.secret_start && p.0.secret_end == k.0.secret_end)
+        {
+            if k.1 > prev.1 {
+                *prev = k;
+            }
+            continue;
+        }
+        out.push(k);
+    }
+    out
+}
+
+/// Start of a window: up to `lines` line breaks before the hit's line, and no
+/// further back than the byte cap.
+fn window_start(data: &[u8], hit: usize, lines: usize) -> usize {
+    let cap = WINDOW_BYTES + WINDOW_BYTES_PER_LINE * lines;
+    let floor = hit.saturating_sub(cap);
+    let mut pos = hit;
+    for _ in 0..=lines {
+        match memchr::memrchr(b'\n', &data[floor..pos]) {
+            Some(p) => pos = floor + p,
+            None => return floor,
+        }
+    }
+    pos + 1
+}
+
+/// End of a window: through the line break ending the hit's line (and
+/// `lines` more), and no further than the byte cap. The line break itself is
+/// inside the window so that patterns ending in `\s` or `$` can match.
+fn window_end(data: &[u8], hit_end: usize, lines: usize) -> usize {
+    let cap = WINDOW_BYTES + WINDOW_BYTES_PER_LINE * lines;
+    let ceil = (hit_end + cap).min(data.len());
+    let mut pos = hit_end;
+    for _ in 0..=lines {
+        match memchr::memchr(b'\n', &data[pos..ceil]) {
+            Some(p) => pos = pos + p + 1,
+            None => return ceil,
+        }
+    }
+    pos
+}
+
+/// Converts byte offsets to 1-based (line, column) incrementally; offsets
+/// must be requested in non-decreasing order for linear cost, but any order
+/// is correct.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        LineCounter {
+            data,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn position(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.data[self.offset..offset]).count();
+        self.offset = offset;
+        let line_start = memchr::memrchr(b'\n', &self.data[..offset]).map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&self.data[line_start..offset])
+            .chars()
+            .count()
+            + 1;
+        (self.line, column)
+    }
+}
+
+/// The rule behind a finding, for reporters that show `why` and `fix`.
+pub fn rule_of<'a>(rules: &'a RuleSet, finding: &Finding) -> Option<&'a Rule> {
+    rules.find(&finding.rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{load_rules_text, RuleSource};
+    use std::path::Path;
+
+    fn engine(rules_toml: &str) -> Engine {
+        let rules = load_rules_text(Path::new("t.toml"), rules_toml, RuleSource::Builtin, true).unwrap();
+        Engine::new(RuleSet::new(rules), Allowlist::default())
+    }
+
+    const RULES: &str = r#"
+[[rule]]
+id = "demo-token"
+provider = "Demo"
+description = "Demo token"
+keywords = ["dmo_"]
+regex = '''\b(dmo_[A-Za-z0-9]{16})\b'''
+tier = "critical"
+why = "w"
+fix = "f"
+
+[[rule]]
+id = "generic-secret"
+provider = "Generic"
+description = "Secret-looking assignment"
+keywords = ["secret"]
+regex = '''secret\s*=\s*["']?([A-Za-z0-9_]{12,})'''
+tier = "low"
+why = "w"
+fix = "f"
+fallback = true
+
+[[rule]]
+id = "multi"
+provider = "Multi"
+description = "multi-line block"
+keywords = ["begin block"]
+regex = '''(?s)BEGIN BLOCK\n(.+?)\nEND BLOCK'''
+window_lines = 5
+tier = "high"
+why = "w"
+fix = "f"
+placeholder_filter = false
+"#;
+
+    #[test]
+    fn finds_with_position() {
+        let e = engine(RULES);
+        let f = e.scan("a.txt", b"x\n  key = dmo_Q8r2T5y7U1i3O9p4\n").unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].line, f[0].column), (2, 9));
+        assert_eq!(f[0].tier, Tier::Critical);
+    }
+
+    #[test]
+    fn word_boundary_sees_outside_the_window() {
+        // The token continues past the 512-byte window; \b must not match at the cut.
+        let mut data = b"dmo_".to_vec();
+        data.extend(std::iter::repeat_n(b'a', 5));
+        data.extend(b"Q8r2T5y7U1i");
+        data.extend(std::iter::repeat_n(b'Z', 2000));
+        assert!(e_scan(&data).is_empty());
+    }
+
+    fn e_scan(data: &[u8]) -> Vec<Finding> {
+        engine(RULES).scan("a", data).unwrap()
+    }
+
+    #[test]
+    fn fallback_is_shadowed_by_specific() {
+        let f = e_scan(b"secret = dmo_Q8r2T5y7U1i3O9p4\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "demo-token");
+        let g = e_scan(b"secret = Q8r2T5y7U1i3O9p4\n");
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].rule, "generic-secret");
+    }
+
+    #[test]
+    fn placeholders_and_suppression() {
+        assert!(e_scan(b"t = dmo_xxxxxxxxxxxxxxxx\n").is_empty());
+        assert!(e_scan(b"t = dmo_Q8r2T5y7U1i3O9p4 # blastwall:allow\n").is_empty());
+    }
+
+    #[test]
+    fn multi_line_window() {
+        let f = e_scan(b"zz\nBEGIN BLOCK\nline one\nline two\nEND BLOCK\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].line, f[0].end_line), (3, 4));
+    }
+
+    #[test]
+    fn many_hits_on_one_long_line() {
+        let mut data = Vec::new();
+        for _ in 0..10_000 {
+            data.extend_from_slice(b"dmo_ ");
+        }
+        data.extend_from_slice(b"dmo_Q8r2T5y7U1i3O9p4");
+        let f = e_scan(&data);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].column, 50_001);
+    }
+
+    #[test]
+    fn allowlisted_secret_hash() {
+        let mut e = engine(RULES);
+        let secret = Secret::new(b"dmo_Q8r2T5y7U1i3O9p4");
+        e.allow.secret_sha256.insert(secret.sha256_hex());
+        assert!(e.scan("a", b"k = dmo_Q8r2T5y7U1i3O9p4").unwrap().is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_scanned() {
+        let f = e_scan(b"\xff\xfe k = dmo_Q8r2T5y7U1i3O9p4 \xc3\x28");
+        assert_eq!(f.len(), 1);
+    }
+}

@@ -1,0 +1,88 @@
+//! Rule self-tests: every rule's `examples` must produce a finding of that
+//! rule (at the stated tier, when one is given) and none of its
+//! `negative_examples` may. Run by `blastwall rules test` and by the test
+//! suite for every built-in rule.
+
+use super::{Rule, RuleSet};
+use crate::engine::{Allowlist, Engine};
+
+/// One failed expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub rule: String,
+    pub message: String,
+}
+
+/// The file name examples are scanned under when they do not name one.
+pub const DEFAULT_EXAMPLE_PATH: &str = "example.txt";
+
+/// Runs the examples of each rule against that rule alone.
+pub fn run(rules: &[Rule]) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    for rule in rules {
+        let engine = Engine::new(RuleSet::new(vec![rule.clone()]), Allowlist::default());
+        let fail = |message: String| Failure {
+            rule: rule.id.clone(),
+            message,
+        };
+        if let Err(e) = rule.compiled() {
+            failures.push(fail(format!("regex does not compile: {e}")));
+            continue;
+        }
+        if rule.examples.is_empty() {
+            failures.push(fail("has no examples".into()));
+        }
+        for (i, ex) in rule.examples.iter().enumerate() {
+            let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
+            match engine.scan(path, ex.text().as_bytes()) {
+                Err(e) => failures.push(fail(e.to_string())),
+                Ok(found) => match found.iter().find(|f| f.rule == rule.id) {
+                    None => failures.push(fail(format!("example {} is not detected", i + 1))),
+                    Some(f) => {
+                        if let Some(want) = ex.tier() {
+                            if f.tier != want {
+                                failures.push(fail(format!(
+                                    "example {} is tiered {} but should be {want}",
+                                    i + 1,
+                                    f.tier
+                                )));
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        for (i, ex) in rule.negative_examples.iter().enumerate() {
+            let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
+            if let Ok(found) = engine.scan(path, ex.text().as_bytes()) {
+                if found.iter().any(|f| f.rule == rule.id) {
+                    failures.push(fail(format!("negative example {} is detected", i + 1)));
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load_builtin;
+
+    /// Every built-in rule passes its own examples.
+    #[test]
+    fn builtin_rules_pass_their_examples() {
+        let rules = load_builtin().unwrap();
+        let failures = run(&rules);
+        assert!(
+            failures.is_empty(),
+            "{} rule self-test failures:\n{}",
+            failures.len(),
+            failures
+                .iter()
+                .map(|f| format!("  {}: {}", f.rule, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
