@@ -7,7 +7,7 @@
 use crate::engine::{Allowlist, Engine};
 use crate::error::LocatedError;
 use crate::rules::schema::RawRule;
-use crate::rules::{self, compile_path_globs, RuleSet, RuleSource};
+use crate::rules::{self, RuleSet, RuleSource, compile_path_globs};
 use crate::tier::Tier;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -149,7 +149,11 @@ impl Config {
         Config::from_raw(None, String::new(), RawConfig::default())
     }
 
-    fn from_raw(path: Option<PathBuf>, text: String, raw: RawConfig) -> Result<Config, LocatedError> {
+    fn from_raw(
+        path: Option<PathBuf>,
+        text: String,
+        raw: RawConfig,
+    ) -> Result<Config, LocatedError> {
         let mut skip_dirs: Vec<String> = match &raw.scan.skip_dirs {
             Some(list) => list.clone(),
             None => DEFAULT_SKIP_DIRS.iter().map(|s| s.to_string()).collect(),
@@ -159,7 +163,11 @@ impl Config {
         let reach = ReachPolicy {
             block: raw.reach.block.unwrap_or(Tier::Critical),
             warn: raw.reach.warn.unwrap_or(Tier::High),
-            skip_dirs: raw.reach.skip_dirs.clone().unwrap_or_else(|| skip_dirs.clone()),
+            skip_dirs: raw
+                .reach
+                .skip_dirs
+                .clone()
+                .unwrap_or_else(|| skip_dirs.clone()),
             max_file_size: raw.reach.max_file_size.unwrap_or(max_file_size),
         };
         let block = raw.policy.block.unwrap_or(Tier::High);
@@ -230,20 +238,33 @@ impl Settings {
             }
         }
         let source = RuleSource::File(self.file().to_path_buf());
-        let added = rules::raws_to_rules(self.file(), &self.text, self.raw.rule.clone(), source, true)?;
+        let added =
+            rules::raws_to_rules(self.file(), &self.text, self.raw.rule.clone(), source, true)?;
         let mut seen: HashSet<String> = builtin_ids;
         for r in &added {
             if !seen.insert(r.id.clone()) {
-                return Err(LocatedError::whole_file(self.file(), format!("duplicate rule id `{}`", r.id)));
+                return Err(LocatedError::whole_file(
+                    self.file(),
+                    format!("duplicate rule id `{}`", r.id),
+                ));
             }
         }
         all.extend(added);
         for id in &self.raw.rules.disable {
             if !all.iter().any(|r| &r.id == id.get_ref()) {
-                return Err(self.err(id.span().start, format!("[rules] disable: no rule with id `{}`", id.get_ref())));
+                return Err(self.err(
+                    id.span().start,
+                    format!("[rules] disable: no rule with id `{}`", id.get_ref()),
+                ));
             }
         }
-        let disabled: HashSet<&str> = self.raw.rules.disable.iter().map(|s| s.get_ref().as_str()).collect();
+        let disabled: HashSet<&str> = self
+            .raw
+            .rules
+            .disable
+            .iter()
+            .map(|s| s.get_ref().as_str())
+            .collect();
         all.retain(|r| !disabled.contains(r.id.as_str()));
         for (id, tier) in &self.raw.rules.tiers {
             match all.iter_mut().find(|r| &r.id == id.get_ref()) {
@@ -269,8 +290,12 @@ impl Settings {
         };
         let mut regexes = Vec::new();
         for r in &a.regexes {
-            let re = regex::bytes::Regex::new(r.get_ref())
-                .map_err(|e| self.err(r.span().start, format!("allowlist regex does not compile: {e}")))?;
+            let re = regex::bytes::Regex::new(r.get_ref()).map_err(|e| {
+                self.err(
+                    r.span().start,
+                    format!("allowlist regex does not compile: {e}"),
+                )
+            })?;
             regexes.push(re);
         }
         let mut secret_sha256 = HashSet::new();

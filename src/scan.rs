@@ -43,7 +43,12 @@ pub struct SkipCounts {
 
 impl SkipCounts {
     pub fn total(&self) -> u64 {
-        self.binary + self.too_large + self.symlink + self.unreadable + self.allowlisted + self.special
+        self.binary
+            + self.too_large
+            + self.symlink
+            + self.unreadable
+            + self.allowlisted
+            + self.special
     }
 
     pub fn add(&mut self, other: &SkipCounts) {
@@ -166,7 +171,10 @@ pub fn scan_paths(
         .filter_entry({
             let skip = Arc::clone(&skip);
             move |e| {
-                e.depth() == 0 || !(skip.contains(e.file_name()) && e.file_type().is_some_and(|t| t.is_dir() || e.file_name() == ".git"))
+                e.depth() == 0
+                    || !(skip.contains(e.file_name())
+                        && e.file_type()
+                            .is_some_and(|t| t.is_dir() || e.file_name() == ".git"))
             }
         });
     let shared = Mutex::new(Shared::default());
@@ -186,7 +194,9 @@ pub fn scan_paths(
         return Err(e.into());
     }
     let mut findings = shared.findings;
-    findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+    });
     let mut stats = shared.stats;
     stats.errors.sort();
     Ok(ScanOutcome { findings, stats })
@@ -240,7 +250,10 @@ impl Worker<'_> {
         match self.read(entry.path()) {
             Err(e) => {
                 self.local.stats.skipped.unreadable += 1;
-                self.local.stats.errors.push(format!("{}: {e}", entry.path().display()));
+                self.local
+                    .stats
+                    .errors
+                    .push(format!("{}: {e}", entry.path().display()));
             }
             Ok(false) => self.local.stats.skipped.too_large += 1,
             Ok(true) => {
@@ -272,7 +285,9 @@ impl Worker<'_> {
         self.buf.clear();
         self.buf.reserve(len as usize + 1);
         // Read at most one byte past the limit so a file that grew is caught.
-        (&mut file).take(self.max_file_size + 1).read_to_end(&mut self.buf)?;
+        (&mut file)
+            .take(self.max_file_size + 1)
+            .read_to_end(&mut self.buf)?;
         Ok(self.buf.len() as u64 <= self.max_file_size)
     }
 

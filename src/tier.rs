@@ -11,7 +11,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A blast-radius tier. Ordered, so `Tier::High >= Tier::Medium`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Low,
@@ -157,8 +159,13 @@ mod tests {
 
     #[test]
     fn tiers_order_by_danger() {
-        assert!(Tier::Critical > Tier::High && Tier::High > Tier::Medium && Tier::Medium > Tier::Low);
-        assert_eq!(Tier::Low.raised().raised().raised().raised(), Tier::Critical);
+        assert!(
+            Tier::Critical > Tier::High && Tier::High > Tier::Medium && Tier::Medium > Tier::Low
+        );
+        assert_eq!(
+            Tier::Low.raised().raised().raised().raised(),
+            Tier::Critical
+        );
         assert_eq!(Tier::Critical.lowered(), Tier::High);
     }
 

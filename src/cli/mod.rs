@@ -145,7 +145,9 @@ fn hash_stdin() -> Result<Outcome> {
         input.pop();
     }
     if input.is_empty() {
-        anyhow::bail!("nothing on stdin: pipe the secret in, e.g. `printf %s \"$TOKEN\" | blastwall hash`");
+        anyhow::bail!(
+            "nothing on stdin: pipe the secret in, e.g. `printf %s \"$TOKEN\" | blastwall hash`"
+        );
     }
     println!("{}", crate::finding::Secret::new(&input).sha256_hex());
     Ok(Outcome::Clean)

@@ -2,7 +2,7 @@
 //! rule still detects its examples.
 
 use super::{Global, Outcome};
-use crate::rules::{load_builtin, load_rules_text, selftest, Rule, RuleSource};
+use crate::rules::{Rule, RuleSource, load_builtin, load_rules_text, selftest};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -62,7 +62,8 @@ fn list(global: &Global, json: bool) -> Result<Outcome> {
 fn test(file: Option<&PathBuf>) -> Result<Outcome> {
     let rules: Vec<Rule> = match file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
             load_rules_text(path, &text, RuleSource::File(path.clone()), true)?
         }
         None => load_builtin()?,
@@ -71,7 +72,10 @@ fn test(file: Option<&PathBuf>) -> Result<Outcome> {
     for f in &failures {
         println!("FAIL {}: {}", f.rule, f.message);
     }
-    let examples: usize = rules.iter().map(|r| r.examples.len() + r.negative_examples.len()).sum();
+    let examples: usize = rules
+        .iter()
+        .map(|r| r.examples.len() + r.negative_examples.len())
+        .sum();
     println!(
         "{} rules, {examples} examples: {}",
         rules.len(),

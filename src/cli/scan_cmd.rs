@@ -1,8 +1,8 @@
 //! `blastwall scan [PATH]...`: a one-time scan of files on disk.
 
 use super::{Global, Outcome};
-use crate::report::{count_tiers, summary_line, Format, Report, Summary};
-use crate::scan::{scan_paths, ScanOptions};
+use crate::report::{Format, Report, Summary, count_tiers, summary_line};
+use crate::scan::{ScanOptions, scan_paths};
 use crate::tier::Tier;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -40,7 +40,11 @@ pub struct ScanArgs {
 
 pub fn run(global: &Global, args: &ScanArgs) -> Result<Outcome> {
     let started = Instant::now();
-    let start = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let config = global.load_config(&start)?;
     let mut skip_dirs = if args.no_default_skips {
         Vec::new()

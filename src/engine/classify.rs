@@ -27,9 +27,26 @@ pub enum Verdict {
     Reject,
 }
 
-/// Applies `classifier` to `secret` (the matched bytes) given the rule's tier.
-pub fn classify(classifier: Classifier, secret: &[u8], rule_tier: Tier) -> Verdict {
+/// What a rule matched: the secret, and the name it was assigned to when the
+/// rule captures one (group `key`).
+#[derive(Debug, Clone, Copy)]
+pub struct Matched<'a> {
+    pub secret: &'a [u8],
+    pub key: Option<&'a [u8]>,
+    /// Whether a quote character opens the secret (`"…"`): a literal.
+    pub quoted: bool,
+    /// The text between the key and the secret (`" = "`, `", "`), when the
+    /// rule captures a key.
+    pub operator: &'a [u8],
+    /// The file the match is in.
+    pub path: &'a str,
+}
+
+/// Applies `classifier` to a match given the rule's tier.
+pub fn classify(classifier: Classifier, m: Matched<'_>, rule_tier: Tier) -> Verdict {
+    let secret = m.secret;
     match classifier {
+        Classifier::Assignment => super::assignment::judge(m),
         Classifier::Jwt => jwt(secret, rule_tier),
         Classifier::AzureSas => azure_sas(secret, rule_tier),
         Classifier::PypiMacaroon => pypi(secret),
@@ -58,8 +75,8 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
         return Verdict::Reject;
     };
     let signature = parts.next().unwrap_or(b"");
-    let Some(header) = decode_b64url(header)
-        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+    let Some(header) =
+        decode_b64url(header).and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
     else {
         return Verdict::Reject;
     };
@@ -80,7 +97,8 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
         return Verdict::Retier {
             tier: Tier::High,
             provider: Some("Supabase"),
-            note: "JWT with role=service_role: bypasses row-level security on the whole project".into(),
+            note: "JWT with role=service_role: bypasses row-level security on the whole project"
+                .into(),
         };
     }
     if role == "anon" && supabase {
@@ -102,7 +120,9 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
             return Verdict::Retier {
                 tier: Tier::Low.max(rule_tier.lowered().lowered()),
                 provider: None,
-                note: format!("JWT expired (exp={exp}); the signing key that minted it may still be live"),
+                note: format!(
+                    "JWT expired (exp={exp}); the signing key that minted it may still be live"
+                ),
             };
         }
     }
@@ -130,18 +150,26 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
             };
         }
     }
-    let destructive = sp.iter().any(|b| matches!(b, b'd' | b'w' | b'a' | b'c' | b'u' | b'x'));
+    let destructive = sp
+        .iter()
+        .any(|b| matches!(b, b'd' | b'w' | b'a' | b'c' | b'u' | b'x'));
     if destructive {
         Verdict::Retier {
             tier: rule_tier.max(Tier::High),
             provider: None,
-            note: format!("SAS permissions sp={} include write or delete", String::from_utf8_lossy(sp)),
+            note: format!(
+                "SAS permissions sp={} include write or delete",
+                String::from_utf8_lossy(sp)
+            ),
         }
     } else {
         Verdict::Retier {
             tier: Tier::Medium,
             provider: None,
-            note: format!("SAS permissions sp={} are read/list only", String::from_utf8_lossy(sp)),
+            note: format!(
+                "SAS permissions sp={} are read/list only",
+                String::from_utf8_lossy(sp)
+            ),
         }
     }
 }
@@ -228,6 +256,16 @@ fn pem(secret: &[u8], rule_tier: Tier) -> Verdict {
 mod tests {
     use super::*;
 
+    fn m(secret: &[u8]) -> Matched<'_> {
+        Matched {
+            secret,
+            key: None,
+            quoted: false,
+            operator: b"",
+            path: "x",
+        }
+    }
+
     fn b64(s: &str) -> String {
         URL_SAFE_NO_PAD.encode(s)
     }
@@ -239,31 +277,79 @@ mod tests {
     #[test]
     fn supabase_roles() {
         let h = r#"{"alg":"HS256","typ":"JWT"}"#;
-        let service = token(h, r#"{"iss":"supabase","ref":"abc","role":"service_role","exp":4102444800}"#);
-        assert!(matches!(classify(Classifier::Jwt, &service, Tier::Medium), Verdict::Retier { tier: Tier::High, .. }));
-        let anon = token(h, r#"{"iss":"supabase","ref":"abc","role":"anon","exp":4102444800}"#);
-        assert!(matches!(classify(Classifier::Jwt, &anon, Tier::Medium), Verdict::Retier { tier: Tier::Low, .. }));
+        let service = token(
+            h,
+            r#"{"iss":"supabase","ref":"abc","role":"service_role","exp":4102444800}"#,
+        );
+        assert!(matches!(
+            classify(Classifier::Jwt, m(&service), Tier::Medium),
+            Verdict::Retier {
+                tier: Tier::High,
+                ..
+            }
+        ));
+        let anon = token(
+            h,
+            r#"{"iss":"supabase","ref":"abc","role":"anon","exp":4102444800}"#,
+        );
+        assert!(matches!(
+            classify(Classifier::Jwt, m(&anon), Tier::Medium),
+            Verdict::Retier {
+                tier: Tier::Low,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn jwt_expiry_and_garbage() {
         let h = r#"{"alg":"HS256"}"#;
         let live = token(h, r#"{"sub":"x","exp":4102444800}"#);
-        assert_eq!(classify(Classifier::Jwt, &live, Tier::Medium), Verdict::Keep);
+        assert_eq!(
+            classify(Classifier::Jwt, m(&live), Tier::Medium),
+            Verdict::Keep
+        );
         let old = token(h, r#"{"sub":"x","exp":1000}"#);
-        assert!(matches!(classify(Classifier::Jwt, &old, Tier::Medium), Verdict::Retier { tier: Tier::Low, .. }));
+        assert!(matches!(
+            classify(Classifier::Jwt, m(&old), Tier::Medium),
+            Verdict::Retier {
+                tier: Tier::Low,
+                ..
+            }
+        ));
         let not_json = format!("{}.{}.sig", b64("hello"), b64("{}")).into_bytes();
-        assert_eq!(classify(Classifier::Jwt, &not_json, Tier::Medium), Verdict::Reject);
+        assert_eq!(
+            classify(Classifier::Jwt, m(&not_json), Tier::Medium),
+            Verdict::Reject
+        );
     }
 
     #[test]
     fn sas_permissions() {
         let rw = b"sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2999-01-01T00:00:00Z&sig=abc";
-        assert!(matches!(classify(Classifier::AzureSas, rw, Tier::High), Verdict::Retier { tier: Tier::High, .. }));
+        assert!(matches!(
+            classify(Classifier::AzureSas, m(rw), Tier::High),
+            Verdict::Retier {
+                tier: Tier::High,
+                ..
+            }
+        ));
         let ro = b"sv=2022-11-02&ss=b&srt=co&sp=rl&se=2999-01-01T00:00:00Z&sig=abc";
-        assert!(matches!(classify(Classifier::AzureSas, ro, Tier::High), Verdict::Retier { tier: Tier::Medium, .. }));
+        assert!(matches!(
+            classify(Classifier::AzureSas, m(ro), Tier::High),
+            Verdict::Retier {
+                tier: Tier::Medium,
+                ..
+            }
+        ));
         let old = b"sv=2022-11-02&sp=rwd&se=2001-01-01T00:00:00Z&sig=abc";
-        assert!(matches!(classify(Classifier::AzureSas, old, Tier::High), Verdict::Retier { tier: Tier::Low, .. }));
+        assert!(matches!(
+            classify(Classifier::AzureSas, m(old), Tier::High),
+            Verdict::Retier {
+                tier: Tier::Low,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -43,7 +43,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "insert_",
     "insert-",
     "****",
-    "....",
+    "...",
     "${",
     "{{",
     "}}",
@@ -56,9 +56,27 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 
 /// Whole values that are words, not secrets.
 const PLACEHOLDER_WORDS: &[&str] = &[
-    "password", "passwd", "secret", "token", "apikey", "api_key", "null", "none", "nil", "true",
-    "false", "undefined", "required", "optional", "string", "empty", "default", "test", "testing",
-    "value", "key",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "null",
+    "none",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "required",
+    "optional",
+    "string",
+    "empty",
+    "default",
+    "test",
+    "testing",
+    "value",
+    "key",
 ];
 
 /// Longest run of one repeated byte, and the longest run of consecutive
@@ -70,8 +88,16 @@ fn longest_runs(bytes: &[u8]) -> (usize, usize) {
         let (a, b) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
         same = if a == b { same + 1 } else { 1 };
         let alnum = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
-        up = if alnum && b == a.wrapping_add(1) { up + 1 } else { 1 };
-        down = if alnum && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        up = if alnum && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         best_same = best_same.max(same);
         best_seq = best_seq.max(up).max(down);
     }
@@ -153,14 +179,26 @@ pub fn suppressed_inline(data: &[u8], offset: usize) -> bool {
 /// `/*`, `--`, `;`, `<!--`, `*`, `%`, `'`, `rem`).
 fn strip_comment_leader(line: &[u8]) -> &[u8] {
     let mut rest = line.trim_ascii_start();
-    for leader in [&b"<!--"[..], b"//", b"/*", b"--", b"#", b";", b"*", b"%", b"'"] {
+    for leader in [
+        &b"<!--"[..],
+        b"//",
+        b"/*",
+        b"--",
+        b"#",
+        b";",
+        b"*",
+        b"%",
+        b"'",
+    ] {
         if let Some(r) = rest.strip_prefix(leader) {
             rest = r;
             break;
         }
     }
     let rest = rest.trim_ascii_start();
-    rest.strip_prefix(b"rem ").unwrap_or(rest).trim_ascii_start()
+    rest.strip_prefix(b"rem ")
+        .unwrap_or(rest)
+        .trim_ascii_start()
 }
 
 fn contains_any(hay: &[u8], needles: &[&str]) -> bool {

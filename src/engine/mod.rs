@@ -12,6 +12,7 @@
 //! tells its own scope, and de-duplication: a catch-all rule is dropped where
 //! a specific rule matched the same text.
 
+mod assignment;
 pub mod classify;
 pub mod filters;
 
@@ -71,6 +72,7 @@ struct Candidate {
     rule: u32,
     secret_start: usize,
     secret_end: usize,
+    key: Option<(usize, usize)>,
 }
 
 impl Engine {
@@ -98,10 +100,15 @@ impl Engine {
                     .or_else(|| caps.get_match().map(|m| m.span()));
                 if let Some(span) = span {
                     if span.start < span.end {
+                        let key = compiled
+                            .key_group
+                            .and_then(|g| caps.get_group(g))
+                            .map(|k| (k.start, k.end));
                         candidates.push(Candidate {
                             rule: rule_index,
                             secret_start: span.start,
                             secret_end: span.end,
+                            key,
                         });
                     }
                 }
@@ -190,7 +197,18 @@ impl Engine {
             }
             let (mut tier, mut provider, mut note) = (rule.tier, None, None);
             if let Some(classifier) = rule.classify {
-                match classify::classify(classifier, secret, rule.tier) {
+                let matched = classify::Matched {
+                    secret,
+                    key: c.key.map(|(s, e)| &data[s..e]),
+                    quoted: c.secret_start > 0
+                        && matches!(data[c.secret_start - 1], b'"' | b'\'' | b'`'),
+                    operator: c
+                        .key
+                        .filter(|(_, e)| *e <= c.secret_start)
+                        .map_or(&b""[..], |(_, e)| &data[e..c.secret_start]),
+                    path,
+                };
+                match classify::classify(classifier, matched, rule.tier) {
                     Verdict::Keep => {}
                     Verdict::Reject => continue,
                     Verdict::Retier {
@@ -348,11 +366,12 @@ pub fn rule_of<'a>(rules: &'a RuleSet, finding: &Finding) -> Option<&'a Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{load_rules_text, RuleSource};
+    use crate::rules::{RuleSource, load_rules_text};
     use std::path::Path;
 
     fn engine(rules_toml: &str) -> Engine {
-        let rules = load_rules_text(Path::new("t.toml"), rules_toml, RuleSource::Builtin, true).unwrap();
+        let rules =
+            load_rules_text(Path::new("t.toml"), rules_toml, RuleSource::Builtin, true).unwrap();
         Engine::new(RuleSet::new(rules), Allowlist::default())
     }
 
@@ -394,7 +413,9 @@ placeholder_filter = false
     #[test]
     fn finds_with_position() {
         let e = engine(RULES);
-        let f = e.scan("a.txt", b"x\n  key = dmo_Q8r2T5y7U1i3O9p4\n").unwrap();
+        let f = e
+            .scan("a.txt", b"x\n  key = dmo_Q8r2T5y7U1i3O9p4\n")
+            .unwrap();
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].line, f[0].column), (2, 9));
         assert_eq!(f[0].tier, Tier::Critical);

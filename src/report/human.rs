@@ -47,7 +47,11 @@ impl Style {
 
 pub(super) fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let mut ordered: Vec<&Finding> = report.findings.iter().collect();
-    ordered.sort_by(|a, b| b.tier.cmp(&a.tier).then((&a.path, a.line).cmp(&(&b.path, b.line))));
+    ordered.sort_by(|a, b| {
+        b.tier
+            .cmp(&a.tier)
+            .then((&a.path, a.line).cmp(&(&b.path, b.line)))
+    });
     for f in &ordered {
         write_finding(report, style, f, out)?;
     }
@@ -65,7 +69,12 @@ pub(super) fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> i
     Ok(())
 }
 
-fn write_finding(report: &Report<'_>, style: Style, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+fn write_finding(
+    report: &Report<'_>,
+    style: Style,
+    f: &Finding,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rule = report.rules.find(&f.rule);
     writeln!(
         out,
@@ -81,7 +90,14 @@ fn write_finding(report: &Report<'_>, style: Style, f: &Finding, out: &mut dyn W
         Origin::Worktree => "  (working tree, readable by an agent)".to_string(),
         Origin::File => String::new(),
     };
-    writeln!(out, "  at    {}:{}:{}  {}{origin}", f.path, f.line, f.column, f.redacted())?;
+    writeln!(
+        out,
+        "  at    {}:{}:{}  {}{origin}",
+        f.path,
+        f.line,
+        f.column,
+        f.redacted()
+    )?;
     if let Some(note) = &f.note {
         writeln!(out, "  note  {note}")?;
     }
@@ -166,7 +182,10 @@ mod tests {
         let line = summary_line("scan", &s);
         assert!(line.contains("3 files, 2.0 KB scanned"), "{line}");
         assert!(line.contains("2 skipped (2 binary)"), "{line}");
-        assert!(line.contains("1 critical, 0 high, 0 medium, 0 low"), "{line}");
+        assert!(
+            line.contains("1 critical, 0 high, 0 medium, 0 low"),
+            "{line}"
+        );
         assert!(line.contains("BLOCKED"), "{line}");
     }
 }

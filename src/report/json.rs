@@ -88,7 +88,11 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
     let doc = JsonReport {
         version: 1,
         command: report.command,
-        findings: report.findings.iter().map(|f| finding_json(report, f)).collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| finding_json(report, f))
+            .collect(),
         summary: JsonSummary {
             files: s.files,
             bytes: s.bytes,

@@ -15,7 +15,7 @@ use crate::tier::{Tier, TierCounts};
 use std::io::{self, Write};
 use std::time::Duration;
 
-pub use human::{summary_line, Style};
+pub use human::{Style, summary_line};
 
 /// Output format, chosen with `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

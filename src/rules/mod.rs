@@ -15,9 +15,9 @@ use crate::error::LocatedError;
 use crate::tier::Tier;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex_automata::PatternID;
 use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_automata::PatternID;
 use schema::{Classifier, Example, RawRule};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,9 @@ pub enum RuleSource {
 pub struct CompiledRegex {
     pub regex: meta::Regex,
     pub secret_group: usize,
+    /// The group named `key`: the variable or field name the secret is
+    /// assigned to, when the rule captures it (classifiers read it).
+    pub key_group: Option<usize>,
 }
 
 /// One rule, validated, with its regex compiled on first use.
@@ -136,11 +139,17 @@ pub fn compile_regex(pattern: &str) -> Result<CompiledRegex, String> {
     let info = regex.group_info();
     let secret_group = info
         .to_index(PatternID::ZERO, "secret")
-        .or(if info.group_len(PatternID::ZERO) > 1 { Some(1) } else { None })
+        .or(if info.group_len(PatternID::ZERO) > 1 {
+            Some(1)
+        } else {
+            None
+        })
         .unwrap_or(0);
+    let key_group = info.to_index(PatternID::ZERO, "key");
     Ok(CompiledRegex {
         regex,
         secret_group,
+        key_group,
     })
 }
 
@@ -175,7 +184,9 @@ pub struct RuleSet {
 
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuleSet").field("rules", &self.rules.len()).finish()
+        f.debug_struct("RuleSet")
+            .field("rules", &self.rules.len())
+            .finish()
     }
 }
 
@@ -256,7 +267,12 @@ impl RuleSet {
 
 /// Parses the embedded rules.
 pub fn load_builtin() -> Result<Vec<Rule>, LocatedError> {
-    load_rules_text(Path::new(BUILTIN_RULES_NAME), BUILTIN_RULES, RuleSource::Builtin, false)
+    load_rules_text(
+        Path::new(BUILTIN_RULES_NAME),
+        BUILTIN_RULES,
+        RuleSource::Builtin,
+        false,
+    )
 }
 
 /// Parses and validates rules from `text` (the content of `file`). With
@@ -337,7 +353,8 @@ mod tests {
     #[test]
     fn bad_regex_is_located() {
         let text = "[[rule]]\nid = \"x-y\"\nprovider = \"p\"\ndescription = \"d\"\nkeywords = [\"ab\"]\nregex = 'ab('\ntier = \"low\"\nwhy = \"w\"\nfix = \"f\"\n";
-        let err = load_rules_text(Path::new("c.toml"), text, RuleSource::Builtin, true).unwrap_err();
+        let err =
+            load_rules_text(Path::new("c.toml"), text, RuleSource::Builtin, true).unwrap_err();
         assert_eq!((err.line, err.column), (6, 9), "{err}");
         assert!(err.message.contains("regex does not compile"), "{err}");
     }

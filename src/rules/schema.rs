@@ -28,6 +28,9 @@ pub enum Classifier {
     OpensshKey,
     /// A PEM private key: is it encrypted?
     PemKey,
+    /// A value assigned to a secret-sounding name: is the name really a
+    /// secret's, and does the value look like one (catch-all rules)?
+    Assignment,
 }
 
 /// A rule example: plain text, or text with the file name it lives in and the
@@ -136,9 +139,12 @@ pub fn parse_rules_file(file: &Path, text: &str) -> Result<Vec<RawRule>, Located
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Checks one rule; errors point at the offending value.
@@ -148,7 +154,9 @@ pub fn validate_rule(file: &Path, text: &str, rule: &RawRule) -> Result<(), Loca
     if !is_kebab(id) {
         return Err(at(
             rule.id.span().start,
-            format!("rule id `{id}` must be kebab-case (lowercase letters, digits and single dashes)"),
+            format!(
+                "rule id `{id}` must be kebab-case (lowercase letters, digits and single dashes)"
+            ),
         ));
     }
     for (field, value) in [
@@ -158,21 +166,28 @@ pub fn validate_rule(file: &Path, text: &str, rule: &RawRule) -> Result<(), Loca
         ("fix", &rule.fix),
     ] {
         if value.trim().is_empty() {
-            return Err(at(rule.id.span().start, format!("rule `{id}`: `{field}` must not be empty")));
+            return Err(at(
+                rule.id.span().start,
+                format!("rule `{id}`: `{field}` must not be empty"),
+            ));
         }
     }
     let keywords = rule.keywords.get_ref();
     if keywords.is_empty() {
         return Err(at(
             rule.keywords.span().start,
-            format!("rule `{id}`: needs at least one keyword (the prefilter only runs a rule's regex near its keywords)"),
+            format!(
+                "rule `{id}`: needs at least one keyword (the prefilter only runs a rule's regex near its keywords)"
+            ),
         ));
     }
     for kw in keywords {
         if kw.len() < 2 || kw.trim() != kw || kw.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(at(
                 rule.keywords.span().start,
-                format!("rule `{id}`: keyword `{kw}` must be lowercase, untrimmed-free and at least 2 bytes"),
+                format!(
+                    "rule `{id}`: keyword `{kw}` must be lowercase, untrimmed-free and at least 2 bytes"
+                ),
             ));
         }
     }
@@ -186,12 +201,18 @@ pub fn validate_rule(file: &Path, text: &str, rule: &RawRule) -> Result<(), Loca
         }
     }
     if rule.regex.get_ref().trim().is_empty() {
-        return Err(at(rule.regex.span().start, format!("rule `{id}`: empty regex")));
+        return Err(at(
+            rule.regex.span().start,
+            format!("rule `{id}`: empty regex"),
+        ));
     }
     if let Some(paths) = &rule.paths {
         for glob in paths.get_ref() {
             if let Err(e) = globset::Glob::new(glob) {
-                return Err(at(paths.span().start, format!("rule `{id}`: bad path glob `{glob}`: {e}")));
+                return Err(at(
+                    paths.span().start,
+                    format!("rule `{id}`: bad path glob `{glob}`: {e}"),
+                ));
             }
         }
     }

@@ -16,8 +16,49 @@ pub struct Failure {
 /// The file name examples are scanned under when they do not name one.
 pub const DEFAULT_EXAMPLE_PATH: &str = "example.txt";
 
-/// Runs the examples of each rule against that rule alone.
+/// Runs the examples of each rule against that rule alone, then against
+/// all of `rules` together: there every example must still be reported, at
+/// its stated tier, so that a catch-all or an overlapping rule cannot
+/// silently re-tier it.
 pub fn run(rules: &[Rule]) -> Vec<Failure> {
+    let mut failures = run_alone(rules);
+    failures.extend(run_together(rules));
+    failures
+}
+
+fn run_together(rules: &[Rule]) -> Vec<Failure> {
+    let engine = Engine::new(RuleSet::new(rules.to_vec()), Allowlist::default());
+    let mut failures = Vec::new();
+    for rule in rules {
+        for (i, ex) in rule.examples.iter().enumerate() {
+            let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
+            let Ok(found) = engine.scan(path, ex.text().as_bytes()) else {
+                continue;
+            };
+            let worst = found.iter().map(|f| f.tier).max();
+            let message = match (worst, ex.tier()) {
+                (None, _) => format!("example {} is not detected when all rules run", i + 1),
+                (Some(got), Some(want)) if got != want => format!(
+                    "example {} is tiered {got} when all rules run ({}), but should be {want}",
+                    i + 1,
+                    found
+                        .iter()
+                        .map(|f| f.rule.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => continue,
+            };
+            failures.push(Failure {
+                rule: rule.id.clone(),
+                message,
+            });
+        }
+    }
+    failures
+}
+
+fn run_alone(rules: &[Rule]) -> Vec<Failure> {
     let mut failures = Vec::new();
     for rule in rules {
         let engine = Engine::new(RuleSet::new(vec![rule.clone()]), Allowlist::default());

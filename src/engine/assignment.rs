@@ -1,0 +1,472 @@
+//! Judging catch-all matches: a value assigned to a secret-sounding name.
+//!
+//! The catch-all rules are the main source of false positives in every
+//! scanner (`nextToken`, `passwordLabel`, `LSA_UNICODE_STRING`, `opts.token`),
+//! so they capture the name (`key`) as well as the value and this module
+//! decides: is the name really a secret's, and does the value look like a
+//! literal secret rather than code, a type, a path or a template?
+
+use super::classify::{Matched, Verdict};
+use super::filters::shannon_entropy;
+
+/// Name fragments (normalised: lowercase, no separators) that name something
+/// other than a secret, although they contain "token", "secret", "key", ...
+const NOT_SECRET_NAME_PARTS: &[&str] = &[
+    "nexttoken",
+    "pagetoken",
+    "continuationtoken",
+    "changetoken",
+    "requesttoken",
+    "inputtoken",
+    "outputtoken",
+    "maxtoken",
+    "mintoken",
+    "numtoken",
+    "cancellationtoken",
+    "csrf",
+    "xsrf",
+    "synctoken",
+    "idempotency",
+    "paginationtoken",
+    "resumetoken",
+    "questiontoken",
+    "tokenizer",
+    "lexer",
+    "parser",
+    "passthrough",
+    "bypass",
+    "compass",
+    "secretsmanager",
+    "authority",
+    "author",
+    "publickey",
+    "pubkey",
+    "keystore",
+];
+
+/// Words that name a secret.
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "passwort",
+    "credential",
+    "credentials",
+    "creds",
+    "auth",
+    "apikey",
+    "apitoken",
+];
+/// Words after which `key` names a secret (`api_key`, `private_key`, ...).
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "private",
+    "secret",
+    "client",
+    "signing",
+    "master",
+    "encryption",
+    "app",
+    "account",
+    "service",
+    "license",
+    "consumer",
+    "admin",
+    "root",
+    "auth",
+    "deploy",
+];
+/// Words that may follow the secret word without changing what it names
+/// (`SECRET_KEY_BASE`, `api_key_prod`, `token2`).
+const TRAILING_OK: &[&str] = &[
+    "key",
+    "base",
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "test",
+    "live",
+    "value",
+    "val",
+    "str",
+    "string",
+    "b64",
+    "base64",
+    "hex",
+    "raw",
+    "new",
+    "local",
+    "default",
+    "main",
+    "primary",
+    "secondary",
+    "backup",
+    "plain",
+    "plaintext",
+    "env",
+];
+/// Words right before the secret word that make it not a secret
+/// (`next_token`, `reset_password`, `show_password`).
+const NOT_SECRET_BEFORE: &[&str] = &[
+    "next",
+    "page",
+    "continuation",
+    "change",
+    "request",
+    "input",
+    "output",
+    "max",
+    "min",
+    "num",
+    "cancellation",
+    "sync",
+    "pagination",
+    "resume",
+    "question",
+    "forgot",
+    "reset",
+    "confirm",
+    "public",
+    "pub",
+    "verify",
+    "verification",
+    "show",
+    "hide",
+    "hidden",
+    "has",
+    "is",
+    "use",
+    "uses",
+    "require",
+    "requires",
+    "no",
+    "without",
+    "missing",
+    "empty",
+    "invalid",
+    "wrong",
+    "bad",
+    "check",
+    "validate",
+    "hash",
+    "hashed",
+    "encrypted",
+    "csrf",
+    "xsrf",
+    "refresh_after",
+];
+
+/// Names that only ever hold secrets, so a UUID value under them counts.
+const STRONG_SECRET_WORDS: &[&str] = &["secret", "password", "passwd", "apikey", "apitoken"];
+
+/// Splits an identifier into lowercase words at separators and camelCase
+/// boundaries: `clientSecretKEY_2` → `client secret key 2`.
+fn words(key: &[u8]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = key.iter().map(|b| *b as char).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let boundary = !cur.is_empty()
+            && c.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
+        if boundary {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Where in `words` the secret is named, if the name is a secret's at all.
+fn secret_word_index(words: &[String]) -> Option<usize> {
+    let idx = words.iter().enumerate().rposition(|(i, w)| {
+        SECRET_WORDS.contains(&w.as_str())
+            || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
+    })?;
+    let trailing_ok = words[idx + 1..]
+        .iter()
+        .all(|w| TRAILING_OK.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit()));
+    let before_ok = idx == 0 || !NOT_SECRET_BEFORE.contains(&words[idx - 1].as_str());
+    (trailing_ok && before_ok).then_some(idx)
+}
+
+fn normalise(key: &[u8]) -> String {
+    key.iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(|b| (*b as char).to_ascii_lowercase())
+        .collect()
+}
+
+fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// `a.b.c`, `opts.token`, `XSalsa20.key_length`: a path through code, not a value.
+fn is_dotted_identifier(v: &[u8]) -> bool {
+    let mut parts = v.split(|b| *b == b'.');
+    let all_idents = parts.clone().all(|p| {
+        !p.is_empty()
+            && (p[0].is_ascii_alphabetic() || p[0] == b'_')
+            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    });
+    all_idents && parts.nth(1).is_some()
+}
+
+/// `LSA_UNICODE_STRING`, `LPCWSTR`, `ClientRequestTokenString`,
+/// `passwordInput`: a type or variable name, not a literal.
+fn is_identifier_shaped(v: &[u8]) -> bool {
+    if v.is_empty() || !v.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_') {
+        return false;
+    }
+    let upper = v.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let lower = v.iter().filter(|b| b.is_ascii_lowercase()).count();
+    let underscores = v.contains(&b'_');
+    // CONSTANT_CASE or ALLCAPS, PascalCase/camelCase, or snake_case.
+    lower == 0 || (upper > 0 && lower > 0) || (upper == 0 && underscores)
+}
+
+fn looks_like_path_or_url(v: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(v);
+    s.contains("://")
+        || s.starts_with('/')
+        || s.starts_with("./")
+        || s.starts_with("~/")
+        || (s.contains('/')
+            && s.rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.') && !last.ends_with('=')))
+}
+
+/// Source files where an unquoted right-hand side is an expression, never a
+/// literal (`pub Password: LPCWSTR`, `self.passwords = passwords`).
+const CODE_EXTENSIONS: &[&str] = &[
+    "rs", "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "go", "java", "kt", "kts", "scala", "c",
+    "h", "cc", "cpp", "hpp", "cs", "rb", "php", "swift", "m", "mm", "dart", "lua", "pl", "ex",
+    "exs", "erl", "hs", "ml", "fs", "vb", "groovy", "jl", "r", "zig", "nim", "v", "sol",
+];
+
+fn is_code_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// A value that itself names a secret (`passwords`, `@DB_PASSWORD`,
+/// `x25519_generate_private_key`) is a reference to one, not one.
+fn names_a_secret(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "private_key",
+        "privatekey",
+        "api_key",
+        "apikey",
+        "credential",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+        || words(value).iter().any(|w| w == "pass" || w == "pwd")
+}
+
+/// `0006_require_contenttypes`, `S3StagingLocation`, `This-is-my-test`:
+/// a value mostly made of words is a name or prose, not a random secret.
+fn is_wordy(value: &[u8]) -> bool {
+    let ws = words(value);
+    let wordy: usize = ws
+        .iter()
+        .filter(|w| {
+            w.len() >= 4
+                && w.bytes().all(|b| b.is_ascii_alphabetic())
+                && w.bytes().any(|b| b"aeiouy".contains(&b))
+        })
+        .map(String::len)
+        .sum();
+    let wordy_count = ws
+        .iter()
+        .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .count();
+    wordy_count >= 2 && wordy * 10 >= value.len() * 6
+}
+
+/// Decides whether a catch-all match is a literal secret.
+pub fn judge(m: Matched<'_>) -> Verdict {
+    let (key, value) = (m.key.unwrap_or(b""), m.secret);
+    if !m.quoted && is_code_file(m.path) {
+        return Verdict::Reject;
+    }
+    if names_a_secret(value) || is_wordy(value) {
+        return Verdict::Reject;
+    }
+    // `f("password", "x")`: an argument list is only a secret assignment
+    // when the value is a strong literal, not another word or name.
+    let call_argument = m.operator.contains(&b',');
+    if call_argument {
+        let has_digit = value.iter().any(u8::is_ascii_digit);
+        let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
+        if value.len() < 8 || !has_digit || !has_alpha || shannon_entropy(value) < 2.8 {
+            return Verdict::Reject;
+        }
+    }
+    let name = normalise(key);
+    if NOT_SECRET_NAME_PARTS.iter().any(|p| name.contains(p)) {
+        return Verdict::Reject;
+    }
+    let words = words(key);
+    let Some(at) = secret_word_index(&words) else {
+        return Verdict::Reject;
+    };
+    let named = words[at].as_str();
+    if matches!(value.first(), Some(b'$' | b'%' | b'&' | b'*' | b'.' | b'-'))
+        || value.contains(&b'(')
+        || value.contains(&b'\\')
+        || memchr::memmem::find(value, b"::").is_some()
+        || is_dotted_identifier(value)
+        || looks_like_path_or_url(value)
+    {
+        return Verdict::Reject;
+    }
+    if matches!(
+        named,
+        "password" | "passwords" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort"
+    ) {
+        if value.len() < 6 || is_identifier_shaped(value) {
+            return Verdict::Reject;
+        }
+        return Verdict::Keep;
+    }
+    let has_digit = value.iter().any(u8::is_ascii_digit);
+    let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
+    if value.len() < 16 || !has_digit || !has_alpha || shannon_entropy(value) < 3.0 {
+        return Verdict::Reject;
+    }
+    let strong = STRONG_SECRET_WORDS.contains(&named)
+        || (named == "key"
+            && at > 0
+            && matches!(words[at - 1].as_str(), "api" | "secret" | "private"))
+        || (matches!(named, "token" | "tokens")
+            && at > 0
+            && matches!(
+                words[at - 1].as_str(),
+                "api" | "auth" | "access" | "bearer" | "refresh" | "session"
+            ));
+    if is_uuid(value) && !strong {
+        return Verdict::Reject;
+    }
+    Verdict::Keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(key: &str, value: &str) -> bool {
+        judge(Matched {
+            secret: value.as_bytes(),
+            key: Some(key.as_bytes()),
+            quoted: true,
+            operator: b" = \"",
+            path: "config.txt",
+        }) == Verdict::Keep
+    }
+
+    #[test]
+    fn unquoted_values_in_code_are_expressions() {
+        let m = |path: &'static str, quoted: bool| Matched {
+            secret: b"Xq7Wm2Zr9Kx4Tb8Nv3Yc6",
+            key: Some(b"api_token"),
+            quoted,
+            operator: b"=",
+            path,
+        };
+        assert_eq!(judge(m("src/lib.rs", false)), Verdict::Reject);
+        assert_eq!(judge(m("src/lib.rs", true)), Verdict::Keep);
+        assert_eq!(judge(m(".env", false)), Verdict::Keep);
+        assert_eq!(judge(m("config/app.yaml", false)), Verdict::Keep);
+    }
+
+    #[test]
+    fn real_secrets_are_kept() {
+        assert!(keep("client_secret", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
+        assert!(keep("genericToken", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
+        assert!(keep("api_token", "dafa7817-e246-48f3-91a7-e87653d587b8"));
+        assert!(keep("DB_PASSWORD", "P@ssw0rd$1"));
+        assert!(keep("password", "abuser123456"));
+        assert!(keep(
+            "credentials",
+            "0afae57f3ccfd9d7f5767067bc48b30f719e271ba470488056e37ab35d4b6506"
+        ));
+    }
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(
+            words(b"clientSecretKEY_2"),
+            ["client", "secret", "key", "2"]
+        );
+        assert_eq!(words(b"D3DVSD_TOKEN_NOP"), ["d3dvsd", "token", "nop"]);
+        assert_eq!(words(b"APIKey"), ["api", "key"]);
+    }
+
+    #[test]
+    fn code_and_metadata_are_rejected() {
+        assert!(!keep("D3DVSD_TOKEN_NOP", "D3DVSD_TOKENTYPE"));
+        assert!(!keep("Password", "LPCWSTR"));
+        assert!(!keep("passwd", "windows_sys::core::PCWSTR"));
+        assert!(!keep("LsaTokenInformationV3", "Xq7Wm2Zr9Kx4Tb8Nv3Yc6"));
+        assert!(!keep("secret_id", "Xq7Wm2Zr9Kx4Tb8Nv3Yc6"));
+        assert!(!keep("ansible_password", "@PASSWORD"));
+        assert!(!keep("password", "mynewpassword"));
+        assert!(!keep("generate_private_key", "x25519_generate_private_key"));
+        assert!(!keep("auth", "0006_require_contenttypes_0002"));
+        assert!(!keep("SecretLocation", "S3StagingLocation"));
+        assert!(!keep(
+            "nextToken",
+            "gPFEGk7CF4wS901w7ppYclt7gPFEGk7CF4wS901w7ppYclt7"
+        ));
+        assert!(!keep("ChangeToken", "abcd12f2-46da-4fdb-b8d5-fbd4c466928f"));
+        assert!(!keep(
+            "ClientRequestToken",
+            "f4c94ed7-238d-4c46-93db-48cd62ec33b7"
+        ));
+        assert!(!keep("clientId", "73082700-1f09-405b-80d0-3131bfd6272d"));
+        assert!(!keep("Password", "LSA_UNICODE_STRING"));
+        assert!(!keep("password", "passwordInput"));
+        assert!(!keep("parent_token", "attribute.impl.parent_token"));
+        assert!(!keep("password", "$super$ecret"));
+        assert!(!keep("password", "123"));
+        assert!(!keep("key_length", "XSalsa20.key_length"));
+        assert!(!keep("secret_file", "/etc/app/secret.key"));
+        assert!(!keep("token", "ClientRequestTokenString"));
+        assert!(!keep("access_token", "abcdefghijklmnopqrstuvwxyz"));
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one test binary (linked once), one module per concept.
+//! They drive the built `blastwall` binary and real `git` in temp dirs with a
+//! hermetic git config, and check exit codes and output.
+
+mod common;
+mod corpus;
+mod scan;
