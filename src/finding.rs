@@ -42,8 +42,7 @@ impl Secret {
             .enumerate()
             .filter(|(_, c)| matches!(c, '_' | '-' | '.' | ':'))
             .map(|(i, _)| i + 1)
-            .filter(|&end| end <= n / 2)
-            .last()
+            .rfind(|&end| end <= n / 2)
             .unwrap_or(0);
         let show = if n < 8 {
             0

@@ -135,13 +135,13 @@ pub fn scan_paths(
                 message: e.to_string(),
             });
         }
-        if root.is_dir() {
-            if let Err(e) = std::fs::read_dir(root) {
-                return Err(ScanError::Root {
-                    path: root.clone(),
-                    message: e.to_string(),
-                });
-            }
+        if root.is_dir()
+            && let Err(e) = std::fs::read_dir(root)
+        {
+            return Err(ScanError::Root {
+                path: root.clone(),
+                message: e.to_string(),
+            });
         }
     }
     let Some((first, rest)) = roots.split_first() else {

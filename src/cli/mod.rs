@@ -2,6 +2,8 @@
 //! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`.
 //! Only this layer prints, and only `main` turns an [`Outcome`] into an exit code.
 
+mod hook_cmd;
+mod install_cmd;
 mod rules_cmd;
 mod scan_cmd;
 
@@ -60,6 +62,14 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories, including git-ignored and untracked files.
     Scan(scan_cmd::ScanArgs),
+    /// The pre-commit hook: scan what the index is about to commit.
+    PreCommit(hook_cmd::HookArgs),
+    /// The pre-push hook: scan every commit a push publishes (reads git's stdin).
+    PrePush(hook_cmd::PrePushArgs),
+    /// Install the pre-commit and pre-push hooks (existing hooks are kept and chained).
+    Install(install_cmd::InstallArgs),
+    /// Remove blastwall's hooks and restore what was there before.
+    Uninstall(install_cmd::InstallArgs),
     /// List the rules or run their self-tests.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -76,11 +86,20 @@ pub struct Global {
 impl Global {
     /// Human-output style for stdout.
     pub fn style(&self) -> Style {
+        self.style_when(std::io::stdout().is_terminal())
+    }
+
+    /// Human-output style for stderr (hooks report there).
+    pub fn style_for_stderr(&self) -> Style {
+        self.style_when(std::io::stderr().is_terminal())
+    }
+
+    fn style_when(&self, terminal: bool) -> Style {
         let color = match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
+                terminal
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     && std::env::var("TERM").map_or(true, |t| t != "dumb")
             }
@@ -113,6 +132,10 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Scan(args) => scan_cmd::run(&global, args),
+        Command::PreCommit(args) => hook_cmd::pre_commit(&global, args),
+        Command::PrePush(args) => hook_cmd::pre_push(&global, args),
+        Command::Install(args) => install_cmd::install(&global, args),
+        Command::Uninstall(args) => install_cmd::uninstall(&global, args),
         Command::Rules(cmd) => rules_cmd::run(&global, cmd),
         Command::Hash => hash_stdin(),
     };

@@ -115,16 +115,16 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
             note: "unsigned JWT (alg: none): a server that checks signatures rejects it".into(),
         };
     }
-    if let Some(exp) = claims.get("exp").and_then(|v| v.as_i64()) {
-        if exp < now_unix() {
-            return Verdict::Retier {
-                tier: Tier::Low.max(rule_tier.lowered().lowered()),
-                provider: None,
-                note: format!(
-                    "JWT expired (exp={exp}); the signing key that minted it may still be live"
-                ),
-            };
-        }
+    if let Some(exp) = claims.get("exp").and_then(|v| v.as_i64())
+        && exp < now_unix()
+    {
+        return Verdict::Retier {
+            tier: Tier::Low.max(rule_tier.lowered().lowered()),
+            provider: None,
+            note: format!(
+                "JWT expired (exp={exp}); the signing key that minted it may still be live"
+            ),
+        };
     }
     Verdict::Keep
 }

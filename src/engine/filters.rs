@@ -90,11 +90,16 @@ fn run_coverage(bytes: &[u8], min: usize) -> usize {
         for step in [0i16, 1, -1] {
             let mut j = i + 1;
             while j < bytes.len() {
-                let (a, b) = (bytes[j - 1].to_ascii_lowercase(), bytes[j].to_ascii_lowercase());
+                let (a, b) = (
+                    bytes[j - 1].to_ascii_lowercase(),
+                    bytes[j].to_ascii_lowercase(),
+                );
                 let ok = if step == 0 {
                     a == b
                 } else {
-                    a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && i16::from(b) - i16::from(a) == step
+                    a.is_ascii_alphanumeric()
+                        && b.is_ascii_alphanumeric()
+                        && i16::from(b) - i16::from(a) == step
                 };
                 if !ok {
                     break;

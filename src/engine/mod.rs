@@ -1,6 +1,6 @@
 //! The matching engine: bytes in, tiered findings out.
 //!
-//! One Aho-Corasick pass over the bytes finds every rule keyword. Each hit
+//! One keyword pass over the bytes (see [`keywords`]) finds every rule keyword. Each hit
 //! opens a window (the hit's line, clamped to a few hundred bytes either side,
 //! or more lines for multi-line rules); windows of the same rule merge, and
 //! only then does the rule's regex run, and only inside its windows. Most
@@ -15,6 +15,7 @@
 mod assignment;
 pub mod classify;
 pub mod filters;
+pub mod keywords;
 
 use crate::finding::{Finding, Origin, Secret};
 use crate::rules::{Rule, RuleSet};
@@ -73,6 +74,8 @@ struct Candidate {
     secret_start: usize,
     secret_end: usize,
     key: Option<(usize, usize)>,
+    /// Length of the whole regex match: context the rule required.
+    match_len: usize,
 }
 
 impl Engine {
@@ -98,19 +101,21 @@ impl Engine {
                 let span = caps
                     .get_group(compiled.secret_group)
                     .or_else(|| caps.get_match().map(|m| m.span()));
-                if let Some(span) = span {
-                    if span.start < span.end {
-                        let key = compiled
-                            .key_group
-                            .and_then(|g| caps.get_group(g))
-                            .map(|k| (k.start, k.end));
-                        candidates.push(Candidate {
-                            rule: rule_index,
-                            secret_start: span.start,
-                            secret_end: span.end,
-                            key,
-                        });
-                    }
+                if let Some(span) = span
+                    && span.start < span.end
+                {
+                    let key = compiled
+                        .key_group
+                        .and_then(|g| caps.get_group(g))
+                        .map(|k| (k.start, k.end));
+                    let match_len = caps.get_match().map_or(0, |m| m.len());
+                    candidates.push(Candidate {
+                        rule: rule_index,
+                        secret_start: span.start,
+                        secret_end: span.end,
+                        key,
+                        match_len,
+                    });
                 }
             }
         }
@@ -131,40 +136,42 @@ impl Engine {
         let mut slot: Vec<u32> = Vec::new();
         let mut open: Vec<(u32, usize, usize)> = Vec::new();
         let mut done: Vec<(u32, usize, usize)> = Vec::new();
-        for m in self.rules.keyword_automaton().find_overlapping_iter(data) {
-            for &ri in self.rules.rules_for_keyword(m.pattern().as_usize()) {
-                if excluded.contains(&ri) {
-                    continue;
-                }
-                if slot.is_empty() {
-                    slot = vec![u32::MAX; self.rules.len()];
-                }
-                let lines = self.rules.get(ri as usize).window_lines as usize;
-                let at = slot[ri as usize];
-                if at == u32::MAX {
-                    slot[ri as usize] = open.len() as u32;
-                    open.push((
-                        ri,
-                        window_start(data, m.start(), lines),
-                        window_end(data, m.end(), lines),
-                    ));
-                    continue;
-                }
-                let w = &mut open[at as usize];
-                if m.start() <= w.2 {
-                    if m.end() > w.2 {
-                        w.2 = window_end(data, m.end(), lines);
+        self.rules
+            .keyword_searcher()
+            .for_each_match(data, |pattern, hit_start, hit_end| {
+                for &ri in self.rules.rules_for_keyword(pattern) {
+                    if excluded.contains(&ri) {
+                        continue;
                     }
-                } else {
-                    done.push(*w);
-                    *w = (
-                        ri,
-                        window_start(data, m.start(), lines),
-                        window_end(data, m.end(), lines),
-                    );
+                    if slot.is_empty() {
+                        slot = vec![u32::MAX; self.rules.len()];
+                    }
+                    let lines = self.rules.get(ri as usize).window_lines as usize;
+                    let at = slot[ri as usize];
+                    if at == u32::MAX {
+                        slot[ri as usize] = open.len() as u32;
+                        open.push((
+                            ri,
+                            window_start(data, hit_start, lines),
+                            window_end(data, hit_end, lines),
+                        ));
+                        continue;
+                    }
+                    let w = &mut open[at as usize];
+                    if hit_start <= w.2 && hit_start >= w.1 {
+                        if hit_end > w.2 {
+                            w.2 = window_end(data, hit_end, lines);
+                        }
+                    } else {
+                        done.push(*w);
+                        *w = (
+                            ri,
+                            window_start(data, hit_start, lines),
+                            window_end(data, hit_end, lines),
+                        );
+                    }
                 }
-            }
-        }
+            });
         done.extend(open);
         done.sort_unstable();
         // Windows of one rule may still overlap (a multi-line window opened
@@ -187,10 +194,10 @@ impl Engine {
         for c in candidates {
             let rule = self.rules.get(c.rule as usize);
             let secret = &data[c.secret_start..c.secret_end];
-            if let Some(min) = rule.entropy {
-                if filters::shannon_entropy(secret) < min {
-                    continue;
-                }
+            if let Some(min) = rule.entropy
+                && filters::shannon_entropy(secret) < min
+            {
+                continue;
             }
             if rule.placeholder_filter && filters::is_placeholder(secret) {
                 continue;
@@ -262,7 +269,9 @@ impl Engine {
 type Kept = (Candidate, Tier, Option<&'static str>, Option<String>);
 
 /// Drops a catch-all (`fallback`) finding that overlaps a specific one, and
-/// keeps one finding per identical secret span (the highest tier).
+/// keeps one finding per identical secret span: the rule that matched more
+/// context (`clerk ... sk_live_...` over a bare `sk_live_...` rule), then the
+/// higher tier, then the earlier rule.
 fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
     let specific: Vec<(usize, usize)> = kept
         .iter()
@@ -283,7 +292,7 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
             .iter_mut()
             .find(|p| p.0.secret_start == k.0.secret_start && p.0.secret_end == k.0.secret_end)
         {
-            if k.1 > prev.1 {
+            if (k.0.match_len, k.1) > (prev.0.match_len, prev.1) {
                 *prev = k;
             }
             continue;

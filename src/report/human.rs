@@ -45,7 +45,11 @@ impl Style {
     }
 }
 
-pub(super) fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_findings(
+    report: &Report<'_>,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut ordered: Vec<&Finding> = report.findings.iter().collect();
     ordered.sort_by(|a, b| {
         b.tier
@@ -55,6 +59,11 @@ pub(super) fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> i
     for f in &ordered {
         write_finding(report, style, f, out)?;
     }
+    Ok(())
+}
+
+pub(super) fn write(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    write_findings(report, style, out)?;
     if report.summary.blocked() {
         writeln!(
             out,

@@ -62,6 +62,11 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// Writes only the findings, for people (hooks add their own footer).
+    pub fn write_findings(&self, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        human::write_findings(self, style, out)
+    }
+
     /// Writes the report in `format`.
     pub fn write(&self, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
         match format {

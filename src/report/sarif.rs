@@ -54,14 +54,14 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
-    if let Some(root) = &report.root {
-        if let Ok(abs) = std::fs::canonicalize(root) {
-            let mut uri = format!("file://{}", abs.display());
-            if !uri.ends_with('/') {
-                uri.push('/');
-            }
-            run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": uri } });
+    if let Some(root) = &report.root
+        && let Ok(abs) = std::fs::canonicalize(root)
+    {
+        let mut uri = format!("file://{}", abs.display());
+        if !uri.ends_with('/') {
+            uri.push('/');
         }
+        run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": uri } });
     }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -4,16 +4,16 @@
 //! The built-in rules live in `rules.toml` at the repository root and are
 //! embedded in the binary. A repo's `.blastwall.toml` can add, disable and
 //! re-tier rules (see [`crate::config`]). A [`RuleSet`] is the compiled form:
-//! one Aho-Corasick automaton over every rule's keywords, and each rule's regex
+//! one keyword searcher over every rule's keywords, and each rule's regex
 //! compiled lazily, on the first keyword hit that needs it, because a hook pays
 //! for start-up on every commit.
 
 pub mod schema;
 pub mod selftest;
 
+use crate::engine::keywords::KeywordSearcher;
 use crate::error::LocatedError;
 use crate::tier::Tier;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex_automata::PatternID;
 use regex_automata::meta;
@@ -175,7 +175,7 @@ pub fn compile_path_globs(globs: &[String]) -> Result<GlobSet, String> {
 /// The compiled set of rules a scan runs.
 pub struct RuleSet {
     rules: Vec<Rule>,
-    keywords: AhoCorasick,
+    keywords: KeywordSearcher,
     /// Keyword pattern index → the rules that keyword triggers.
     keyword_rules: Vec<Vec<u32>>,
     /// Indexes of rules restricted to some paths (checked once per file).
@@ -208,11 +208,7 @@ impl RuleSet {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("keyword automaton over validated keywords should build");
+        let keywords = KeywordSearcher::new(&patterns);
         let path_restricted = rules
             .iter()
             .enumerate()
@@ -252,7 +248,7 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
-    pub(crate) fn keyword_automaton(&self) -> &AhoCorasick {
+    pub(crate) fn keyword_searcher(&self) -> &KeywordSearcher {
         &self.keywords
     }
 
@@ -302,15 +298,13 @@ pub fn raws_to_rules(
         let id = raw.id.get_ref().clone();
         let rule = Rule::from_raw(raw, source.clone())
             .map_err(|e| LocatedError::at_offset(file, text, id_at, format!("rule `{id}`: {e}")))?;
-        if compile {
-            if let Err(e) = rule.compiled() {
-                return Err(LocatedError::at_offset(
-                    file,
-                    text,
-                    regex_at,
-                    format!("rule `{id}`: regex does not compile: {}", first_line(e)),
-                ));
-            }
+        if compile && let Err(e) = rule.compiled() {
+            return Err(LocatedError::at_offset(
+                file,
+                text,
+                regex_at,
+                format!("rule `{id}`: regex does not compile: {}", first_line(e)),
+            ));
         }
         out.push(rule);
     }

@@ -80,14 +80,14 @@ fn run_alone(rules: &[Rule]) -> Vec<Failure> {
                 Ok(found) => match found.iter().find(|f| f.rule == rule.id) {
                     None => failures.push(fail(format!("example {} is not detected", i + 1))),
                     Some(f) => {
-                        if let Some(want) = ex.tier() {
-                            if f.tier != want {
-                                failures.push(fail(format!(
-                                    "example {} is tiered {} but should be {want}",
-                                    i + 1,
-                                    f.tier
-                                )));
-                            }
+                        if let Some(want) = ex.tier()
+                            && f.tier != want
+                        {
+                            failures.push(fail(format!(
+                                "example {} is tiered {} but should be {want}",
+                                i + 1,
+                                f.tier
+                            )));
                         }
                     }
                 },
@@ -95,10 +95,10 @@ fn run_alone(rules: &[Rule]) -> Vec<Failure> {
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
             let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
-            if let Ok(found) = engine.scan(path, ex.text().as_bytes()) {
-                if found.iter().any(|f| f.rule == rule.id) {
-                    failures.push(fail(format!("negative example {} is detected", i + 1)));
-                }
+            if let Ok(found) = engine.scan(path, ex.text().as_bytes())
+                && found.iter().any(|f| f.rule == rule.id)
+            {
+                failures.push(fail(format!("negative example {} is detected", i + 1)));
             }
         }
     }

@@ -337,6 +337,20 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
     use blastwall::config::Config;
     let t = Tree::new();
     let config = Config::defaults().unwrap();
+    // Text the reports print anyway (descriptions, why, fix): a "secret" that
+    // is a word in it (a default password like `postgres`) proves nothing.
+    let static_text: String = config
+        .engine
+        .rules
+        .rules()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {}\n",
+                r.id, r.provider, r.description, r.why, r.fix
+            )
+        })
+        .collect();
     let mut secrets: Vec<String> = Vec::new();
     for (i, rule) in config.engine.rules.rules().iter().enumerate() {
         for (j, ex) in rule.examples.iter().enumerate() {
@@ -345,7 +359,7 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
             t.write(&rel, ex.text());
             for f in config.engine.scan(&rel, ex.text().as_bytes()).unwrap() {
                 let s = String::from_utf8_lossy(f.secret.expose()).into_owned();
-                if s.len() >= 8 {
+                if s.len() >= 8 && !static_text.contains(&s) {
                     secrets.push(s);
                 }
             }

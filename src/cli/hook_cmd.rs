@@ -1,0 +1,227 @@
+//! `blastwall pre-commit` and `blastwall pre-push`: what git runs.
+//!
+//! Both scan exactly what is being published, print findings (human: on
+//! stderr, where git shows hook output; JSON/SARIF: on stdout) and end with
+//! one summary line on stderr. Exit 0: nothing at or above the block tier;
+//! 1: blocked; 2: blastwall itself failed, which also blocks (fail closed)
+//! unless `[policy] fail_closed = false`.
+
+use super::{Global, Outcome};
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::git::{Repo, push, staged};
+use crate::hook::{HookStats, scan_changes};
+use crate::report::{Format, Report, Summary, count_tiers, summary_line};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// Output format for the findings.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// The remote's name, as git passes it to the hook.
+    pub remote: Option<String>,
+    /// The remote's URL, as git passes it to the hook.
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub common: HookArgs,
+}
+
+/// What a hook scan produced, before reporting.
+struct HookRun {
+    findings: Vec<Finding>,
+    stats: HookStats,
+    commits: Option<u64>,
+}
+
+pub fn pre_commit(global: &Global, args: &HookArgs) -> Result<Outcome> {
+    run_hook(global, "pre-commit", args, |repo, config| {
+        let changes = staged::staged_changes(repo)?;
+        let (findings, stats) = scan_changes(&config.engine, &changes)?;
+        Ok(HookRun {
+            findings,
+            stats,
+            commits: None,
+        })
+    })
+}
+
+pub fn pre_push(global: &Global, args: &PrePushArgs) -> Result<Outcome> {
+    run_hook(global, "pre-push", &args.common, |repo, config| {
+        let (remote, commits) = pushed_commits(repo, args)?;
+        let _ = remote;
+        let mut cache = repo
+            .repo
+            .diff_resource_cache_for_tree_diff()
+            .map_err(|e| anyhow::anyhow!("preparing diffs: {e:#}"))?;
+        let mut findings = Vec::new();
+        let mut stats = HookStats::default();
+        for commit in &commits {
+            let changes = push::commit_changes(repo, *commit, &mut cache)?;
+            let (f, st) = scan_changes(&config.engine, &changes)?;
+            findings.extend(f);
+            stats.merge(st);
+        }
+        Ok(HookRun {
+            findings,
+            stats,
+            commits: Some(commits.len() as u64),
+        })
+    })
+}
+
+/// The remote and the commits a push publishes: from git's stdin, or under
+/// the pre-commit framework (which keeps stdin to itself) from its
+/// `PRE_COMMIT_*` variables.
+fn pushed_commits(repo: &Repo, args: &PrePushArgs) -> Result<(String, Vec<gix::ObjectId>)> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let remote = args
+        .remote
+        .clone()
+        .or_else(|| env("PRE_COMMIT_REMOTE_NAME"))
+        .unwrap_or_else(|| "origin".to_string());
+    let resolve = |spec: &str| -> Result<gix::ObjectId> {
+        let id = repo
+            .repo
+            .rev_parse_single(spec)
+            .map_err(|e| anyhow::anyhow!("resolving {spec}: {e:#}"))?;
+        Ok(id.detach())
+    };
+    let updates = if let Some(to) = env("PRE_COMMIT_TO_REF") {
+        let from = env("PRE_COMMIT_FROM_REF");
+        vec![push::RefUpdate {
+            local_ref: to.clone(),
+            local: resolve(&to)?,
+            remote_ref: String::new(),
+            remote: match from {
+                Some(f) => resolve(&f)?,
+                None => gix::ObjectId::null(repo.repo.object_hash()),
+            },
+        }]
+    } else if env("PRE_COMMIT").as_deref() == Some("1") {
+        // The framework sets no range when the first pushed commit is a root
+        // commit: scan everything the remote does not have.
+        let local = env("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| "HEAD".to_string());
+        vec![push::RefUpdate {
+            local_ref: local.clone(),
+            local: resolve(&local)?,
+            remote_ref: String::new(),
+            remote: gix::ObjectId::null(repo.repo.object_hash()),
+        }]
+    } else {
+        let mut input = String::new();
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the pre-push input from stdin")?;
+        push::parse_updates(&input)?
+    };
+    let commits = push::commits_to_push(repo, &remote, &updates)?;
+    Ok((remote, commits))
+}
+
+fn run_hook(
+    global: &Global,
+    command: &str,
+    args: &HookArgs,
+    work: impl FnOnce(&Repo, &Config) -> Result<HookRun>,
+) -> Result<Outcome> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let repo = Repo::discover(&cwd)?;
+    let root: PathBuf = repo
+        .workdir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| repo.git_dir().to_path_buf());
+    let config = global.load_config(&root)?;
+    let run = match work(&repo, &config) {
+        Ok(run) => run,
+        Err(e) if !config.fail_closed => {
+            eprintln!(
+                "blastwall {command}: warning: {e:#}\nblastwall {command}: letting this through \
+                 because [policy] fail_closed = false; nothing was verified"
+            );
+            return Ok(Outcome::Clean);
+        }
+        Err(e) => {
+            return Err(e.context(format!(
+                "{command} could not verify what is being published, so it blocks (fail closed; \
+                 `[policy] fail_closed = false` in .blastwall.toml changes that)"
+            )));
+        }
+    };
+    let summary = Summary {
+        files: run.stats.files,
+        bytes: run.stats.bytes,
+        lines: Some(run.stats.lines),
+        commits: run.commits,
+        skipped: run.stats.skipped,
+        by_tier: count_tiers(&run.findings),
+        elapsed: started.elapsed(),
+        block: config.block,
+        ..Default::default()
+    };
+    let report = Report {
+        command,
+        findings: &run.findings,
+        rules: &config.engine.rules,
+        summary: &summary,
+        root: Some(root),
+    };
+    let style = global.style_for_stderr();
+    match args.format {
+        Format::Human => {
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            if !run.findings.is_empty() {
+                report.write_findings(style, &mut err)?;
+            }
+            if summary.blocked() {
+                writeln!(err, "{}", blocked_help(command))?;
+            }
+            for p in &run.stats.skipped_paths {
+                writeln!(err, "blastwall {command}: not scanned: {p}")?;
+            }
+        }
+        format => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            report
+                .write(format, style, &mut out)
+                .context("writing the report")?;
+            out.flush().context("writing the report")?;
+        }
+    }
+    if !args.quiet {
+        eprintln!("{}", summary_line(command, &summary));
+    }
+    Ok(if summary.blocked() {
+        Outcome::Blocked
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn blocked_help(command: &str) -> String {
+    let action = if command == "pre-push" {
+        "push"
+    } else {
+        "commit"
+    };
+    format!(
+        "blastwall {command}: this {action} is blocked. Remove the credential (and rotate it if it \
+         was ever shared), or accept it deliberately: a `blastwall:allow` comment on its line, or its \
+         SHA-256 (`blastwall hash`) under [allowlist] secrets in .blastwall.toml. \
+         `git {action} --no-verify` skips every hook and is not recorded anywhere."
+    )
+}
