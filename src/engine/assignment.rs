@@ -70,7 +70,6 @@ const KEY_QUALIFIERS: &[&str] = &[
     "access",
     "private",
     "secret",
-    "client",
     "signing",
     "master",
     "encryption",
@@ -200,17 +199,23 @@ fn words(key: &[u8]) -> Vec<String> {
     out
 }
 
-/// Where in `words` the secret is named, if the name is a secret's at all.
-fn secret_word_index(words: &[String]) -> Option<usize> {
-    let idx = words.iter().enumerate().rposition(|(i, w)| {
+/// Where in `words` the secret is named, if the name is a secret's at all,
+/// and whether the name is only weakly a secret's: a `*_key` whose qualifier
+/// is not one of [`KEY_QUALIFIERS`] (`maps_key`, `stripeKey`, `cache_key`).
+fn secret_word_index(words: &[String]) -> Option<(usize, bool)> {
+    let strong = words.iter().enumerate().rposition(|(i, w)| {
         SECRET_WORDS.contains(&w.as_str())
             || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
-    })?;
+    });
+    let (idx, weak) = match strong {
+        Some(i) => (i, false),
+        None => (words.iter().rposition(|w| w == "key")?, true),
+    };
     let trailing_ok = words[idx + 1..]
         .iter()
         .all(|w| TRAILING_OK.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit()));
     let before_ok = idx == 0 || !NOT_SECRET_BEFORE.contains(&words[idx - 1].as_str());
-    (trailing_ok && before_ok).then_some(idx)
+    (trailing_ok && before_ok).then_some((idx, weak))
 }
 
 fn normalise(key: &[u8]) -> String {
@@ -281,21 +286,11 @@ fn is_code_file(path: &str) -> bool {
 /// A value that itself names a secret (`passwords`, `@DB_PASSWORD`,
 /// `x25519_generate_private_key`) is a reference to one, not one.
 fn names_a_secret(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "private_key",
-        "privatekey",
-        "api_key",
-        "apikey",
-        "credential",
-    ]
-    .iter()
-    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
-        || words(value).iter().any(|w| w == "pass" || w == "pwd")
+    let ws = words(value);
+    ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+        || ws
+            .windows(2)
+            .any(|p| p[1] == "key" && KEY_QUALIFIERS.contains(&p[0].as_str()))
 }
 
 /// `0006_require_contenttypes`, `S3StagingLocation`, `This-is-my-test`:
@@ -342,12 +337,14 @@ pub fn judge(m: Matched<'_>) -> Verdict {
         return Verdict::Reject;
     }
     let words = words(key);
-    let Some(at) = secret_word_index(&words) else {
+    let Some((at, weak)) = secret_word_index(&words) else {
         return Verdict::Reject;
     };
     let named = words[at].as_str();
-    if matches!(value.first(), Some(b'$' | b'%' | b'&' | b'*' | b'.' | b'-'))
-        || value.contains(&b'(')
+    if matches!(
+        value.first(),
+        Some(b'$' | b'%' | b'&' | b'*' | b'.' | b'-' | b'@')
+    ) || value.contains(&b'(')
         || value.contains(&b'\\')
         || memchr::memmem::find(value, b"::").is_some()
         || is_dotted_identifier(value)
@@ -369,16 +366,43 @@ pub fn judge(m: Matched<'_>) -> Verdict {
     if value.len() < 16 || !has_digit || !has_alpha || shannon_entropy(value) < 3.0 {
         return Verdict::Reject;
     }
+    // Any `*_key` holds a secret only when the value is unmistakably random:
+    // long, mixed case with digits, high entropy (cache keys, i18n keys and
+    // hashes are not).
+    if weak {
+        // `client_key`, `public_key`, `site_key`, `publishable_key`: keys
+        // that are public by design.
+        if at > 0
+            && matches!(
+                words[at - 1].as_str(),
+                "client"
+                    | "public"
+                    | "pub"
+                    | "publishable"
+                    | "site"
+                    | "anon"
+                    | "primary"
+                    | "foreign"
+                    | "sort"
+            )
+        {
+            return Verdict::Reject;
+        }
+        let upper = value.iter().any(u8::is_ascii_uppercase);
+        let lower = value.iter().any(u8::is_ascii_lowercase);
+        if value.len() < 20 || !upper || !lower || shannon_entropy(value) < 4.0 || is_uuid(value) {
+            return Verdict::Reject;
+        }
+    }
     let strong = STRONG_SECRET_WORDS.contains(&named)
         || (named == "key"
             && at > 0
             && matches!(words[at - 1].as_str(), "api" | "secret" | "private"))
+        // A UUID under a `*_TOKEN` name is a token (Heroku, Railway and
+        // legacy npm tokens are UUIDs), except for the idempotency and
+        // request tokens of cloud APIs (`ClientToken`, `ClientRequestToken`).
         || (matches!(named, "token" | "tokens")
-            && at > 0
-            && matches!(
-                words[at - 1].as_str(),
-                "api" | "auth" | "access" | "bearer" | "refresh" | "session"
-            ));
+            && !(at > 0 && matches!(words[at - 1].as_str(), "client" | "idempotency" | "sync")));
     if is_uuid(value) && !strong {
         return Verdict::Reject;
     }
@@ -420,6 +444,11 @@ mod tests {
         assert!(keep("genericToken", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
         assert!(keep("api_token", "dafa7817-e246-48f3-91a7-e87653d587b8"));
         assert!(keep("DB_PASSWORD", "P@ssw0rd$1"));
+        assert!(keep("admin_password", "Secret123"));
+        assert!(keep(
+            "hereapi_key",
+            "XxK6G3m_pQ8nR2vT4wY9jL5bN7cA1dF3hJ0iM4eP9sW2u"
+        ));
         assert!(keep("password", "abuser123456"));
         assert!(keep(
             "credentials",
@@ -445,9 +474,13 @@ mod tests {
         assert!(!keep("LsaTokenInformationV3", "Xq7Wm2Zr9Kx4Tb8Nv3Yc6"));
         assert!(!keep("secret_id", "Xq7Wm2Zr9Kx4Tb8Nv3Yc6"));
         assert!(!keep("ansible_password", "@PASSWORD"));
-        assert!(!keep("password", "mynewpassword"));
         assert!(!keep("generate_private_key", "x25519_generate_private_key"));
         assert!(!keep("auth", "0006_require_contenttypes_0002"));
+        assert!(!keep("cache_key", "user-1234-profile-v2"));
+        assert!(!keep(
+            "commit_key",
+            "9a038989604e8da62ecddbe2094b16ce1b778be1"
+        ));
         assert!(!keep("SecretLocation", "S3StagingLocation"));
         assert!(!keep(
             "nextToken",

@@ -75,20 +75,26 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
         return Verdict::Reject;
     };
     let signature = parts.next().unwrap_or(b"");
-    let Some(header) =
-        decode_b64url(header).and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
-    else {
-        return Verdict::Reject;
+    let json = |part: &[u8]| {
+        decode_b64url(part)
+            .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
+            .filter(serde_json::Value::is_object)
     };
-    if !header.is_object() {
+    // A header or payload cut short (or mangled in a copy) still leaves a
+    // token if the other part reads; neither reading means it is not a JWT.
+    let (header, claims) = match (json(header), json(payload)) {
+        (None, None) => return Verdict::Reject,
+        (h, c) => (
+            h.unwrap_or(serde_json::Value::Null),
+            c.unwrap_or(serde_json::Value::Null),
+        ),
+    };
+    // A real signature is at least 22 base64url characters (HS256 gives 43);
+    // `.signature` or `.sig` marks a documentation example.
+    if !signature.is_empty() && signature.len() < 16 {
         return Verdict::Reject;
     }
     let alg = header.get("alg").and_then(|a| a.as_str()).unwrap_or("");
-    // A payload cut short by the match (or by a line break) still counts as a
-    // JWT; we just cannot read its claims.
-    let claims = decode_b64url(payload)
-        .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
-        .unwrap_or(serde_json::Value::Null);
     let claim = |k: &str| claims.get(k).and_then(|v| v.as_str()).unwrap_or("");
     let role = claim("role");
     let iss = claim("iss");
@@ -317,9 +323,15 @@ mod tests {
                 ..
             }
         ));
-        let not_json = format!("{}.{}.sig", b64("hello"), b64("{}")).into_bytes();
+        let not_json =
+            format!("{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl", b64("hello"), b64("world")).into_bytes();
         assert_eq!(
             classify(Classifier::Jwt, m(&not_json), Tier::Medium),
+            Verdict::Reject
+        );
+        let doc = format!("{}.{}.signature", b64(h), b64(r#"{"sub":"x"}"#)).into_bytes();
+        assert_eq!(
+            classify(Classifier::Jwt, m(&doc), Tier::Medium),
             Verdict::Reject
         );
     }

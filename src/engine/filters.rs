@@ -118,6 +118,21 @@ fn run_coverage(bytes: &[u8], min: usize) -> usize {
     covered
 }
 
+/// `$API_KEY`, `%DB_PASSWORD%`, `env.TOKEN`: a reference to a variable that
+/// holds the secret, not the secret.
+fn is_variable_reference(v: &[u8]) -> bool {
+    let ident = |s: &[u8]| {
+        !s.is_empty()
+            && (s[0].is_ascii_alphabetic() || s[0] == b'_')
+            && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    match v {
+        [b'$', rest @ ..] => ident(rest),
+        [b'%', inner @ .., b'%'] => ident(inner),
+        _ => false,
+    }
+}
+
 /// True when `secret` is a placeholder rather than a credential.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.is_empty() {
@@ -131,6 +146,9 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes()) {
+        return true;
+    }
+    if is_variable_reference(secret) {
         return true;
     }
     // Mostly repeated or counting characters: `aaaa...`, `abcdef123456`,
@@ -251,6 +269,8 @@ mod tests {
             "xoxa-2-511111111-31111111111-3111111111111-e039d0284",
             "password",
             "REDACTED",
+            "$API_KEY",
+            "%DB_PASSWORD%",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
         }

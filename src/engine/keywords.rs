@@ -187,6 +187,11 @@ impl KeywordSearcher {
         self.keywords.len()
     }
 
+    /// Keyword `i`, lowercased.
+    pub fn keyword(&self, i: usize) -> &[u8] {
+        &self.keywords[i]
+    }
+
     pub fn is_empty(&self) -> bool {
         self.keywords.is_empty()
     }

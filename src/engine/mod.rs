@@ -66,6 +66,11 @@ pub struct EngineError {
 pub struct Engine {
     pub rules: RuleSet,
     pub allow: Allowlist,
+    /// Whether placeholders (`xxxx`, `${VAR}`, `abcdef123456`...) and values
+    /// below a rule's entropy minimum are dropped. Always on in the product;
+    /// the corpus evaluation turns it off once to tell which labelled
+    /// positives are placeholders or low-entropy values by these definitions.
+    pub value_filters: bool,
 }
 
 /// A regex match that has not yet passed the filters.
@@ -80,12 +85,16 @@ struct Candidate {
 
 impl Engine {
     pub fn new(rules: RuleSet, allow: Allowlist) -> Engine {
-        Engine { rules, allow }
+        Engine {
+            rules,
+            allow,
+            value_filters: true,
+        }
     }
 
     /// Scans `data`, the content of the file at `path` (relative, `/`-separated).
     pub fn scan(&self, path: &str, data: &[u8]) -> Result<Vec<Finding>, EngineError> {
-        let windows = self.keyword_windows(path, data);
+        let (windows, specific_hits) = self.keyword_windows(path, data);
         if windows.is_empty() {
             return Ok(Vec::new());
         }
@@ -119,12 +128,18 @@ impl Engine {
                 }
             }
         }
-        Ok(self.findings(path, data, candidates))
+        Ok(self.findings(path, data, candidates, &specific_hits))
     }
 
-    /// Runs the keyword automaton and returns merged `(rule, start, end)`
-    /// windows, sorted by rule then start.
-    fn keyword_windows(&self, path: &str, data: &[u8]) -> Vec<(u32, usize, usize)> {
+    /// Runs the keyword search and returns merged `(rule, start, end)`
+    /// windows, sorted by rule then start, and the spans of keywords that
+    /// belong to specific (non-catch-all) rules.
+    #[allow(clippy::type_complexity)]
+    fn keyword_windows(
+        &self,
+        path: &str,
+        data: &[u8],
+    ) -> (Vec<(u32, usize, usize)>, Vec<(usize, usize)>) {
         let excluded: Vec<u32> = self
             .rules
             .path_restricted()
@@ -136,10 +151,19 @@ impl Engine {
         let mut slot: Vec<u32> = Vec::new();
         let mut open: Vec<(u32, usize, usize)> = Vec::new();
         let mut done: Vec<(u32, usize, usize)> = Vec::new();
+        let mut specific_hits: Vec<(usize, usize)> = Vec::new();
         self.rules
             .keyword_searcher()
             .for_each_match(data, |pattern, hit_start, hit_end| {
-                for &ri in self.rules.rules_for_keyword(pattern) {
+                let owners = self.rules.rules_for_keyword(pattern);
+                if !is_name_word(self.rules.keyword_searcher().keyword(pattern))
+                    && owners
+                        .iter()
+                        .any(|&r| !self.rules.get(r as usize).fallback && !excluded.contains(&r))
+                {
+                    specific_hits.push((hit_start, hit_end));
+                }
+                for &ri in owners {
                     if excluded.contains(&ri) {
                         continue;
                     }
@@ -159,8 +183,11 @@ impl Engine {
                     }
                     let w = &mut open[at as usize];
                     if hit_start <= w.2 && hit_start >= w.1 {
-                        if hit_end > w.2 {
-                            w.2 = window_end(data, hit_end, lines);
+                        // The window ends at a line break or at the byte cap;
+                        // a later hit extends a capped window by its own cap.
+                        let capped = w.2 < data.len() && data[w.2 - 1] != b'\n';
+                        if hit_end > w.2 || capped {
+                            w.2 = w.2.max(window_end(data, hit_end, lines));
                         }
                     } else {
                         done.push(*w);
@@ -183,23 +210,30 @@ impl Engine {
                 _ => merged.push(w),
             }
         }
-        merged
+        (merged, specific_hits)
     }
 
     /// Filters candidates into findings with positions.
-    fn findings(&self, path: &str, data: &[u8], mut candidates: Vec<Candidate>) -> Vec<Finding> {
+    fn findings(
+        &self,
+        path: &str,
+        data: &[u8],
+        mut candidates: Vec<Candidate>,
+        specific_hits: &[(usize, usize)],
+    ) -> Vec<Finding> {
         candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
         candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
         let mut kept: Vec<(Candidate, Tier, Option<&'static str>, Option<String>)> = Vec::new();
         for c in candidates {
             let rule = self.rules.get(c.rule as usize);
             let secret = &data[c.secret_start..c.secret_end];
-            if let Some(min) = rule.entropy
+            if self.value_filters
+                && let Some(min) = rule.entropy
                 && filters::shannon_entropy(secret) < min
             {
                 continue;
             }
-            if rule.placeholder_filter && filters::is_placeholder(secret) {
+            if self.value_filters && rule.placeholder_filter && filters::is_placeholder(secret) {
                 continue;
             }
             let (mut tier, mut provider, mut note) = (rule.tier, None, None);
@@ -237,7 +271,7 @@ impl Engine {
             }
             kept.push((c, tier, provider, note));
         }
-        let kept = drop_shadowed(&self.rules, kept);
+        let kept = drop_shadowed(&self.rules, kept, specific_hits);
         let mut out = Vec::with_capacity(kept.len());
         let mut lines = LineCounter::new(data);
         for (c, tier, provider, note) in kept {
@@ -268,11 +302,14 @@ impl Engine {
 
 type Kept = (Candidate, Tier, Option<&'static str>, Option<String>);
 
-/// Drops a catch-all (`fallback`) finding that overlaps a specific one, and
-/// keeps one finding per identical secret span: the rule that matched more
-/// context (`clerk ... sk_live_...` over a bare `sk_live_...` rule), then the
-/// higher tier, then the earlier rule.
-fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
+/// Drops a catch-all (`fallback`) finding that overlaps a specific one, or
+/// whose value contains a specific rule's provider keyword (`apify_api_...`:
+/// that provider's rule knows its format and did not accept this value), and
+/// keeps one finding per identical secret span: a specific rule over a
+/// catch-all; among specific rules the one that matched more context
+/// (`clerk ... sk_live_...` over a bare `sk_live_...` rule), then the higher
+/// tier; among catch-alls the higher tier; then the earlier rule.
+fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>, specific_hits: &[(usize, usize)]) -> Vec<Kept> {
     let specific: Vec<(usize, usize)> = kept
         .iter()
         .filter(|k| !rules.get(k.0.rule as usize).fallback)
@@ -282,9 +319,12 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
     for k in kept {
         let rule = rules.get(k.0.rule as usize);
         if rule.fallback
-            && specific
+            && (specific
                 .iter()
                 .any(|&(s, e)| s < k.0.secret_end && k.0.secret_start < e)
+                || specific_hits
+                    .iter()
+                    .any(|&(s, e)| k.0.secret_start <= s && e <= k.0.secret_end))
         {
             continue;
         }
@@ -292,7 +332,16 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
             .iter_mut()
             .find(|p| p.0.secret_start == k.0.secret_start && p.0.secret_end == k.0.secret_end)
         {
-            if (k.0.match_len, k.1) > (prev.0.match_len, prev.1) {
+            // Between two catch-alls (a provider's "could be anything" rule
+            // and the generic one) the higher tier wins: assume the worst.
+            let rank = |c: &Kept| {
+                if rules.get(c.0.rule as usize).fallback {
+                    (0, c.1 as usize, c.0.match_len)
+                } else {
+                    (1, c.0.match_len, c.1 as usize)
+                }
+            };
+            if rank(&k) > rank(prev) {
                 *prev = k;
             }
             continue;
@@ -300,6 +349,33 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>) -> Vec<Kept> {
         out.push(k);
     }
     out
+}
+
+/// Keywords that are words for secrets in general (`password`, `token`), not
+/// a provider's format: finding one inside a value says nothing about which
+/// rule owns that value.
+fn is_name_word(keyword: &[u8]) -> bool {
+    const WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passw",
+        "secret",
+        "token",
+        "credential",
+        "credentials",
+        "auth",
+        "key",
+        "apikey",
+        "api_key",
+        "private_key",
+    ];
+    let trimmed: &[u8] = keyword
+        .strip_prefix(b"_")
+        .or_else(|| keyword.strip_prefix(b"-"))
+        .unwrap_or(keyword);
+    WORDS.iter().any(|w| w.as_bytes() == trimmed)
 }
 
 /// Start of a window: up to `lines` line breaks before the hit's line, and no
@@ -465,6 +541,20 @@ placeholder_filter = false
         let f = e_scan(b"zz\nBEGIN BLOCK\nline one\nline two\nEND BLOCK\n");
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].line, f[0].end_line), (3, 4));
+    }
+
+    /// A long token whose second keyword hit lies past the first hit's
+    /// byte cap: the window must grow with the later hit.
+    #[test]
+    fn later_hits_extend_a_capped_window() {
+        let rules = "[[rule]]\nid = \"long-token\"\nprovider = \"P\"\ndescription = \"d\"\nkeywords = [\"lt_\"]\nregex = '(lt_[a-z]{300}lt_[a-z]{400}end)'\ntier = \"high\"\nwhy = \"w\"\nfix = \"f\"\nplaceholder_filter = false\n";
+        let e = engine(rules);
+        let mut data = b"lt_".to_vec();
+        data.extend(std::iter::repeat_n(b'q', 300));
+        data.extend(b"lt_");
+        data.extend(std::iter::repeat_n(b'w', 400));
+        data.extend(b"end");
+        assert_eq!(e.scan("a", &data).unwrap().len(), 1);
     }
 
     #[test]
