@@ -125,3 +125,97 @@ pub fn rules_of(report: &serde_json::Value) -> Vec<String> {
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A git repository in a temp dir, driven by the real `git` with a hermetic
+/// config (no user or system config, fixed author and dates).
+pub struct TestRepo {
+    pub tree: Tree,
+}
+
+impl TestRepo {
+    /// `git init` on branch `main`.
+    pub fn new() -> TestRepo {
+        let r = TestRepo { tree: Tree::new() };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    /// A bare repository (for a remote).
+    pub fn bare() -> TestRepo {
+        let r = TestRepo { tree: Tree::new() };
+        r.git(&["init", "-q", "--bare", "-b", "main"]);
+        r
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tree.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        self.tree.write(rel, content)
+    }
+
+    /// A git command in this repository, hermetic, not yet run.
+    pub fn git_cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("git");
+        c.args(args).current_dir(self.path());
+        hermetic(&mut c, self.path());
+        c
+    }
+
+    /// Runs git; panics with its output on failure; returns stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_cmd(args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {} failed:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    }
+
+    /// Runs git and returns the whole result (for commands expected to fail).
+    pub fn git_run(&self, args: &[&str]) -> Run {
+        Run::from_output(self.git_cmd(args).output().expect("run git"))
+    }
+
+    /// Stages everything and commits with hooks skipped (test setup).
+    pub fn commit_all(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Runs `blastwall args...` here.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+
+    /// Runs `blastwall args...` here with extra environment and stdin.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+        use std::io::Write;
+        let mut c = blastwall(self.path());
+        c.args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("spawn blastwall");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        Run::from_output(child.wait_with_output().unwrap())
+    }
+}
+
+/// Path of the built binary.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_blastwall")
+}

@@ -4,4 +4,8 @@
 
 mod common;
 mod corpus;
+mod framework;
+mod install;
+mod precommit;
+mod push;
 mod scan;
