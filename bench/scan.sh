@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Whole-tree scan speed: `blastwall scan` of the 492 MB benchmark tree next to
+# ripgrep searching the same tree for one fixed string (the read-speed limit).
+# Both read every file (no ignore files, hidden files included); blastwall's
+# default dependency-folder skips are turned off so the bytes are the same.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+TREE="$CORPUS/tree"
+bytes=$(find "$TREE" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+tmp=$(mktemp -d)
+hyperfine --warmup 1 --runs "${RUNS:-5}" -i \
+  --export-json "$tmp/rg.json" "rg -uu -F -c BLASTWALL_BENCH_NEEDLE $TREE" >/dev/null
+hyperfine --warmup 1 --runs "${RUNS:-5}" -i \
+  --export-json "$tmp/bw.json" "$BW scan $TREE --no-default-skips --format json -q" >/dev/null
+rg_s=$(median "$tmp/rg.json"); bw_s=$(median "$tmp/bw.json")
+scanned=$( ("$BW" scan "$TREE" --no-default-skips --format json -q || true) | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['bytes'], s['files'], s['skipped']['binary'])")
+python3 - "$bytes" "$rg_s" "$bw_s" $scanned <<'PY'
+import sys
+total, rg, bw, sb, sf, sbin = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+print(f"tree: {total/1e6:.1f} MB on disk; blastwall scanned {sf} text files, {sb/1e6:.1f} MB ({sbin} binary skipped)")
+print(f"ripgrep (one fixed string): {rg:.3f} s  {total/1e6/rg:7.0f} MB/s")
+print(f"blastwall scan:             {bw:.3f} s  {total/1e6/bw:7.0f} MB/s  ({bw/rg:.1f}x ripgrep)")
+PY
+rm -rf "$tmp"
