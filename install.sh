@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# install.sh [REPO]: build blastwall, put it on PATH, and run it on a repository.
+# install.sh [REPO]: build blastwall, put it on PATH, install its git hooks in
+# a repository and scan it.
 #
 # Needs only the Rust toolchain and git. Installs the release binary with
-# `cargo install` (into ~/.cargo/bin, which rustup puts on PATH), then scans
-# REPO (default: the current repository).
+# `cargo install` (into ~/.cargo/bin, which rustup puts on PATH), installs the
+# pre-commit and pre-push hooks into REPO (default: the current repository;
+# existing hooks are kept and run first), then scans REPO.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 target="${1:-$PWD}"
@@ -22,8 +24,11 @@ echo "    installed: $bin ($("$bin" --version))"
 
 repo="$(git -C "$target" rev-parse --show-toplevel 2>/dev/null || true)"
 if [ -z "$repo" ]; then
-  echo "install.sh: $target is not inside a git repository; scanning it as a directory"
+  echo "install.sh: $target is not inside a git repository; no hooks installed, scanning it as a directory"
   repo="$target"
+else
+  echo "==> installing the git hooks in $repo"
+  (cd "$repo" && "$bin" install)
 fi
 
 echo "==> scanning $repo (tree, including git-ignored files an agent can read)"
