@@ -320,22 +320,26 @@ impl Settings {
     }
 }
 
-/// Finds `.blastwall.toml` at the root of the git repository containing
-/// `start`, or in `start` when it is not inside a repository.
-pub fn find_config(start: &Path) -> Option<PathBuf> {
+/// The directory a repository's blastwall files live in: the root of the
+/// git repository containing `start` (a directory or file), or `start`
+/// itself outside a repository.
+pub fn project_root(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() {
         start.parent().unwrap_or(Path::new("."))
     } else {
         start
     };
     let abs = std::fs::canonicalize(start).ok()?;
-    for dir in abs.ancestors() {
-        if dir.join(".git").exists() {
-            let p = dir.join(CONFIG_FILE_NAME);
-            return p.is_file().then_some(p);
-        }
-    }
-    let p = abs.join(CONFIG_FILE_NAME);
+    let root = abs
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf);
+    Some(root.unwrap_or(abs))
+}
+
+/// Finds `.blastwall.toml` at the [`project_root`] of `start`.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let p = project_root(start)?.join(CONFIG_FILE_NAME);
     p.is_file().then_some(p)
 }
 

@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;

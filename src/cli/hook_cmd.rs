@@ -6,7 +6,7 @@
 //! 1: blocked; 2: blastwall itself failed, which also blocks (fail closed)
 //! unless `[policy] fail_closed = false`.
 
-use super::{Global, Outcome};
+use super::{BaselineArgs, Global, Outcome};
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::git::{Repo, push, staged};
@@ -26,6 +26,8 @@ pub struct HookArgs {
     /// No summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +146,7 @@ fn run_hook(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| repo.git_dir().to_path_buf());
     let config = global.load_config(&root)?;
+    let baseline = args.baseline.load(&root)?;
     let run = match work(&repo, &config) {
         Ok(run) => run,
         Err(e) if !config.fail_closed => {
@@ -160,7 +163,10 @@ fn run_hook(
             )));
         }
     };
+    let (findings, baselined) = args.baseline.apply(baseline.as_ref(), run.findings);
+    let run = HookRun { findings, ..run };
     let summary = Summary {
+        baselined,
         files: run.stats.files,
         bytes: run.stats.bytes,
         lines: Some(run.stats.lines),

@@ -2,12 +2,16 @@
 //! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`.
 //! Only this layer prints, and only `main` turns an [`Outcome`] into an exit code.
 
+mod baseline_cmd;
 mod hook_cmd;
 mod install_cmd;
+mod progress;
 mod rules_cmd;
 mod scan_cmd;
 
-use crate::config::Config;
+use crate::baseline::{BASELINE_FILE_NAME, Baseline};
+use crate::config::{Config, project_root};
+use crate::finding::Finding;
 use crate::report::Style;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -70,6 +74,8 @@ pub enum Command {
     Install(install_cmd::InstallArgs),
     /// Remove blastwall's hooks and restore what was there before.
     Uninstall(install_cmd::InstallArgs),
+    /// Record the current findings (tree, and history with --history) as accepted.
+    Baseline(baseline_cmd::BaselineCmdArgs),
     /// List the rules or run their self-tests.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -113,6 +119,59 @@ impl Global {
     }
 }
 
+/// How commands that report findings use the baseline.
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Use this baseline instead of the repository's .blastwall-baseline.json.
+    #[arg(long = "baseline", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Ignore the baseline: show every finding.
+    #[arg(long, conflicts_with = "file")]
+    pub no_baseline: bool,
+    /// A baselined secret is accepted in any file, not only where it was recorded.
+    #[arg(long)]
+    pub match_any_path: bool,
+}
+
+impl BaselineArgs {
+    /// The baseline in effect for a command working at `start`, if any. A
+    /// malformed one is an error, never silently ignored.
+    pub fn load(&self, start: &Path) -> Result<Option<Baseline>> {
+        if self.no_baseline {
+            return Ok(None);
+        }
+        let path = match &self.file {
+            Some(p) => p.clone(),
+            None => match project_root(start) {
+                Some(root) => root.join(BASELINE_FILE_NAME),
+                None => return Ok(None),
+            },
+        };
+        if self.file.is_none() && !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(Baseline::load(&path)?))
+    }
+
+    /// Splits off accepted findings; returns the rest and how many were accepted.
+    pub fn apply(
+        &self,
+        baseline: Option<&Baseline>,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, u64) {
+        let Some(b) = baseline else {
+            return (findings, 0);
+        };
+        let before = findings.len();
+        let kept: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| !b.accepts(f, self.match_any_path))
+            .collect();
+        let accepted = (before - kept.len()) as u64;
+        (kept, accepted)
+    }
+}
+
 /// Parses arguments, runs the command, prints any error once, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -135,6 +194,7 @@ pub fn main() -> ExitCode {
         Command::PreCommit(args) => hook_cmd::pre_commit(&global, args),
         Command::PrePush(args) => hook_cmd::pre_push(&global, args),
         Command::Install(args) => install_cmd::install(&global, args),
+        Command::Baseline(args) => baseline_cmd::run(&global, args),
         Command::Uninstall(args) => install_cmd::uninstall(&global, args),
         Command::Rules(cmd) => rules_cmd::run(&global, cmd),
         Command::Hash => hash_stdin(),

@@ -7,6 +7,7 @@
 //! tree, and never through `git diff` (whose output user config and `-diff`
 //! attributes change).
 
+pub mod history;
 pub mod push;
 pub mod staged;
 

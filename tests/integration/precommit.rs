@@ -213,7 +213,7 @@ fn diff_attribute_does_not_hide_lines() {
 fn binary_blobs_are_skipped_and_named() {
     let r = TestRepo::new();
     let mut bin = vec![0u8, 1, 2, 3];
-    bin.extend(format!("{GHP}").bytes());
+    bin.extend(GHP.bytes());
     r.write("assets/blob.bin", &bin);
     r.git(&["add", "-A"]);
     let run = r.run(&["pre-commit"]);

@@ -1,0 +1,343 @@
+//! The baseline: findings a team has accepted, so only new ones block.
+//!
+//! Identity is content, not position. An entry is (rule id, path, keyed hash
+//! of the secret); line, commit and tier are metadata that never decide a
+//! match, so moving code does not invalidate the baseline (gitleaks and
+//! Kingfisher key on positions and drift). The hash is HMAC-SHA256 with a
+//! random per-repository key stored in the file: no plaintext, no
+//! precomputed lookups across repositories — but anyone holding the file can
+//! still test guesses of a weak secret, so the README says what it does and
+//! does not protect. The file is deterministic (sorted, no timestamps), only
+//! `baseline` and `accept` write it, atomically, and the hooks only read it.
+
+use crate::error::LocatedError;
+use crate::finding::{Finding, Origin, hex};
+use crate::tier::Tier;
+use hmac::{KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::Path;
+
+/// The baseline's file name at the repository root.
+pub const BASELINE_FILE_NAME: &str = ".blastwall-baseline.json";
+/// The format this build reads and writes.
+pub const BASELINE_VERSION: u32 = 1;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// One accepted finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub rule: String,
+    pub path: String,
+    /// HMAC-SHA256 of the secret under the file's key, hex.
+    pub secret_hmac: String,
+    /// Metadata: the tier when recorded.
+    pub tier: Tier,
+    /// Metadata: a line where it was seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Metadata: the commit that introduced it (history baselines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Why it was accepted (`blastwall accept --reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Entry {
+    /// What identifies an entry: path, rule and secret hash (not metadata).
+    pub fn key(&self) -> (&str, &str, &str) {
+        (&self.path, &self.rule, &self.secret_hmac)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    /// The HMAC key, hex (32 random bytes, generated once per repository).
+    hmac_key: String,
+    entries: Vec<Entry>,
+}
+
+/// A loaded baseline.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    key: Vec<u8>,
+    entries: Vec<Entry>,
+    exact: BTreeSet<(String, String, String)>,
+    any_path: BTreeSet<(String, String)>,
+}
+
+impl Baseline {
+    /// An empty baseline with a fresh random key.
+    pub fn new() -> std::io::Result<Baseline> {
+        Ok(Baseline::with_key(random_key()?, Vec::new()))
+    }
+
+    fn with_key(key: Vec<u8>, mut entries: Vec<Entry>) -> Baseline {
+        entries.sort_by(|a, b| a.key().cmp(&b.key()));
+        entries.dedup_by(|a, b| a.key() == b.key());
+        let exact = entries
+            .iter()
+            .map(|e| (e.rule.clone(), e.path.clone(), e.secret_hmac.clone()))
+            .collect();
+        let any_path = entries
+            .iter()
+            .map(|e| (e.rule.clone(), e.secret_hmac.clone()))
+            .collect();
+        Baseline {
+            key,
+            entries,
+            exact,
+            any_path,
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// HMAC-SHA256 of `secret` under this baseline's key, hex.
+    pub fn secret_hmac(&self, secret: &[u8]) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes keys of any length");
+        mac.update(secret);
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// Whether `finding` is accepted: same rule, path and secret; with
+    /// `any_path`, same rule and secret anywhere.
+    pub fn accepts(&self, finding: &Finding, any_path: bool) -> bool {
+        let h = self.secret_hmac(finding.secret.expose());
+        if any_path {
+            self.any_path.contains(&(finding.rule.clone(), h))
+        } else {
+            self.exact
+                .contains(&(finding.rule.clone(), finding.path.clone(), h))
+        }
+    }
+
+    /// The entry a finding would have.
+    pub fn entry_for(&self, finding: &Finding, reason: Option<String>) -> Entry {
+        Entry {
+            rule: finding.rule.clone(),
+            path: finding.path.clone(),
+            secret_hmac: self.secret_hmac(finding.secret.expose()),
+            tier: finding.tier,
+            line: Some(finding.line),
+            commit: match &finding.origin {
+                Origin::Commit { id, .. } => Some(id.clone()),
+                _ => None,
+            },
+            reason,
+        }
+    }
+
+    /// A baseline with the same key holding exactly `findings`; reasons of
+    /// entries kept from `self` survive (update = add new, prune gone).
+    pub fn rebuilt(&self, findings: &[Finding]) -> Baseline {
+        let reasons: BTreeMap<(String, String, String), String> = self
+            .entries
+            .iter()
+            .filter_map(|e| {
+                e.reason
+                    .clone()
+                    .map(|r| ((e.path.clone(), e.rule.clone(), e.secret_hmac.clone()), r))
+            })
+            .collect();
+        // Keep the earliest-looking occurrence of each identity: a working
+        // tree finding (no commit) over history, then the lowest line.
+        let mut sorted: Vec<&Finding> = findings.iter().collect();
+        sorted.sort_by_key(|f| (matches!(f.origin, Origin::Commit { .. }), f.line));
+        let entries = sorted
+            .into_iter()
+            .map(|f| {
+                let mut e = self.entry_for(f, None);
+                e.reason = reasons
+                    .get(&(e.path.clone(), e.rule.clone(), e.secret_hmac.clone()))
+                    .cloned();
+                e
+            })
+            .collect();
+        Baseline::with_key(self.key.clone(), entries)
+    }
+
+    /// A copy with `entry` added (or its reason replaced).
+    pub fn with_entry(&self, entry: Entry) -> Baseline {
+        let mut entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.key() != entry.key())
+            .cloned()
+            .collect();
+        entries.push(entry);
+        Baseline::with_key(self.key.clone(), entries)
+    }
+
+    /// Reads a baseline; a malformed or future-version file is an error
+    /// with its position, never silently ignored.
+    pub fn load(path: &Path) -> Result<Baseline, LocatedError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            LocatedError::whole_file(path, format!("cannot read the baseline: {e}"))
+        })?;
+        let file: File = serde_json::from_str(&text).map_err(|e| LocatedError {
+            file: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: format!("malformed baseline: {e}"),
+        })?;
+        if file.version != BASELINE_VERSION {
+            return Err(LocatedError::whole_file(
+                path,
+                format!(
+                    "baseline version {} is not supported by this blastwall (it reads version {BASELINE_VERSION}); \
+                     upgrade blastwall",
+                    file.version
+                ),
+            ));
+        }
+        let key = from_hex(&file.hmac_key)
+            .filter(|k| k.len() >= 16)
+            .ok_or_else(|| {
+                LocatedError::whole_file(path, "hmac_key must be at least 16 bytes of hex")
+            })?;
+        for e in &file.entries {
+            if from_hex(&e.secret_hmac).is_none_or(|h| h.len() != 32) {
+                return Err(LocatedError::whole_file(
+                    path,
+                    format!(
+                        "entry for {} ({}) has a secret_hmac that is not 64 hex digits",
+                        e.path, e.rule
+                    ),
+                ));
+            }
+        }
+        Ok(Baseline::with_key(key, file.entries))
+    }
+
+    /// The file's exact bytes: sorted entries, no timestamps, trailing newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let file = File {
+            version: BASELINE_VERSION,
+            hmac_key: hex(&self.key),
+            entries: self.entries.clone(),
+        };
+        let mut out = serde_json::to_vec_pretty(&file).expect("a baseline serializes");
+        out.push(b'\n');
+        out
+    }
+
+    /// Writes the baseline atomically: a temp file beside it, then a rename.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(&self.to_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// 32 bytes from the operating system's random source.
+fn random_key() -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut key = vec![0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Secret;
+
+    fn finding(rule: &str, path: &str, secret: &str, line: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            provider: "P".into(),
+            description: "d".into(),
+            tier: Tier::High,
+            path: path.into(),
+            line,
+            column: 1,
+            end_line: line,
+            secret: Secret::new(secret.as_bytes()),
+            note: None,
+            origin: Origin::File,
+        }
+    }
+
+    #[test]
+    fn identity_is_rule_path_and_secret_not_line() {
+        let b = Baseline::new()
+            .unwrap()
+            .rebuilt(&[finding("r", "a.txt", "s3cr3t-value", 10)]);
+        assert!(b.accepts(&finding("r", "a.txt", "s3cr3t-value", 99), false));
+        assert!(!b.accepts(&finding("r", "a.txt", "other-value", 10), false));
+        assert!(!b.accepts(&finding("r", "b.txt", "s3cr3t-value", 10), false));
+        assert!(b.accepts(&finding("r", "b.txt", "s3cr3t-value", 10), true));
+    }
+
+    #[test]
+    fn bytes_are_deterministic_and_hold_no_plaintext() {
+        let base = Baseline::new().unwrap();
+        let fs = [
+            finding("r", "b.txt", "s3cr3t-one", 2),
+            finding("r", "a.txt", "s3cr3t-two", 1),
+        ];
+        let one = base.rebuilt(&fs).to_bytes();
+        let reversed: Vec<Finding> = fs.iter().rev().cloned().collect();
+        assert_eq!(one, base.rebuilt(&reversed).to_bytes());
+        let text = String::from_utf8(one).unwrap();
+        assert!(!text.contains("s3cr3t"));
+        assert!(text.find("a.txt").unwrap() < text.find("b.txt").unwrap());
+    }
+
+    #[test]
+    fn load_rejects_future_versions_and_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("b.json");
+        let b = Baseline::new()
+            .unwrap()
+            .rebuilt(&[finding("r", "a", "s3cr3t-one", 1)]);
+        b.save(&p).unwrap();
+        assert_eq!(Baseline::load(&p).unwrap().len(), 1);
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("\"version\": 1", "\"version\": 9");
+        std::fs::write(&p, text).unwrap();
+        assert!(
+            Baseline::load(&p)
+                .unwrap_err()
+                .message
+                .contains("version 9")
+        );
+        std::fs::write(&p, "{\n  \"version\": 1,\n  \"oops\n").unwrap();
+        let e = Baseline::load(&p).unwrap_err();
+        assert!(e.line >= 2, "{e}");
+    }
+}

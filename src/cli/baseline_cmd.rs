@@ -1,0 +1,87 @@
+//! `blastwall baseline`: record today's findings as accepted, so a team can
+//! adopt the hooks on a repository that already has some, and only new ones
+//! block.
+
+use super::scan_cmd::{WalkArgs, collect};
+use super::{Global, Outcome};
+use crate::baseline::{BASELINE_FILE_NAME, Baseline};
+use crate::config::project_root;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct BaselineCmdArgs {
+    /// The repository (or directory) to baseline [default: the current repository's root].
+    pub path: Option<PathBuf>,
+    /// Also record findings in every blob reachable from any ref.
+    #[arg(long)]
+    pub history: bool,
+    /// Where to write it [default: .blastwall-baseline.json at the repository root].
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Update an existing baseline: add new findings, prune gone ones, keep
+    /// its key and the reasons given to `accept`.
+    #[arg(long)]
+    pub update: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(global: &Global, args: &BaselineCmdArgs) -> Result<Outcome> {
+    let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root = project_root(&start).with_context(|| format!("cannot read {}", start.display()))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(BASELINE_FILE_NAME));
+    let existing = if output.exists() {
+        if !args.update {
+            bail!(
+                "{} already exists; `blastwall baseline --update` adds new findings and prunes gone ones",
+                output.display()
+            );
+        }
+        Some(Baseline::load(&output)?)
+    } else {
+        None
+    };
+    let config = global.load_config(&root)?;
+    let collected = collect(
+        &config,
+        std::slice::from_ref(&root),
+        &args.walk,
+        args.history,
+        args.quiet,
+    )?;
+    let base = match &existing {
+        Some(b) => b.clone(),
+        None => Baseline::new().context("generating the baseline key")?,
+    };
+    let new = base.rebuilt(&collected.findings);
+    let before = existing.as_ref().map_or(0, Baseline::len);
+    let old_keys: std::collections::HashSet<(&str, &str, &str)> = existing
+        .iter()
+        .flat_map(|b| b.entries().iter().map(|e| e.key()))
+        .collect();
+    let kept_old = new
+        .entries()
+        .iter()
+        .filter(|e| old_keys.contains(&e.key()))
+        .count();
+    new.save(&output)
+        .with_context(|| format!("writing {}", output.display()))?;
+    println!(
+        "blastwall baseline: {} entries in {} ({} added, {} removed; {} files, {} commits scanned)",
+        new.len(),
+        output.display(),
+        new.len() - kept_old,
+        before - kept_old,
+        collected.stats.files,
+        collected.commits.unwrap_or(0),
+    );
+    Ok(Outcome::Clean)
+}
