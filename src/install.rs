@@ -208,6 +208,13 @@ pub fn render(hook: Hook, binary: &Path, scope: Scope) -> String {
     )
 }
 
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 fn is_ours(path: &Path) -> bool {
     std::fs::read(path)
         .map(|b| memchr::memmem::find(&b, MARKER.as_bytes()).is_some())
@@ -314,10 +321,21 @@ pub fn install(
     binary: &Path,
 ) -> Result<Vec<Action>, InstallError> {
     let mut actions = Vec::new();
-    let dir = match scope {
-        Scope::Local => local_hooks_dir(cwd)?,
-        Scope::Global => match global_hooks_path(cwd) {
-            Some(existing) => expand_home(&existing),
+    let global_dir = global_hooks_path(cwd).map(|p| expand_home(&p));
+    let (dir, scope) = match scope {
+        Scope::Local => {
+            let dir = local_hooks_dir(cwd)?;
+            // Without a local core.hooksPath, git runs the global hooks
+            // directory for this repository; hooks written there serve every
+            // repository, so they must also run each repository's own hooks.
+            if global_dir.as_deref().is_some_and(|g| same_dir(g, &dir)) {
+                (dir, Scope::Global)
+            } else {
+                (dir, Scope::Local)
+            }
+        }
+        Scope::Global => match global_dir {
+            Some(existing) => (existing, Scope::Global),
             None => {
                 let dir = default_global_dir()?;
                 std::fs::create_dir_all(&dir)
@@ -336,7 +354,7 @@ pub fn install(
                     dir: dir.clone(),
                     set: true,
                 });
-                dir
+                (dir, Scope::Global)
             }
         },
     };
@@ -350,7 +368,17 @@ pub fn install(
 pub fn uninstall(cwd: &Path, hooks: &[Hook], scope: Scope) -> Result<Vec<Action>, InstallError> {
     let mut actions = Vec::new();
     let dir = match scope {
-        Scope::Local => local_hooks_dir(cwd)?,
+        Scope::Local => {
+            let dir = local_hooks_dir(cwd)?;
+            if dir.join(GLOBAL_STATE).exists() {
+                return Err(err(format!(
+                    "{} holds blastwall's global hooks, which serve every repository; \
+                     remove them with `blastwall uninstall --global`",
+                    dir.display()
+                )));
+            }
+            dir
+        }
         Scope::Global => match global_hooks_path(cwd) {
             Some(existing) => expand_home(&existing),
             None => return Ok(actions),
