@@ -103,6 +103,7 @@ struct RawRuleChanges {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReach {
+    enabled: Option<bool>,
     block: Option<Tier>,
     warn: Option<Tier>,
     #[serde(default)]
@@ -114,6 +115,8 @@ struct RawReach {
 /// sitting in the working tree block a commit, and which only warn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReachPolicy {
+    /// Whether the hooks check the working tree at all.
+    pub enabled: bool,
     pub block: Tier,
     pub warn: Tier,
     pub skip_dirs: Vec<String>,
@@ -134,6 +137,9 @@ pub struct Config {
     pub reach: ReachPolicy,
     /// Built-in rules plus this config's rules and allowlists.
     pub engine: Engine,
+    /// SHA-256 of the config file's text (empty without a file): part of
+    /// cache keys, so a config change invalidates cached results.
+    pub text_hash: String,
 }
 
 /// What a config file says, before the engine is built from it.
@@ -161,6 +167,7 @@ impl Config {
         skip_dirs.extend(raw.scan.extra_skip_dirs.iter().cloned());
         let max_file_size = raw.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
         let reach = ReachPolicy {
+            enabled: raw.reach.enabled.unwrap_or(true),
             block: raw.reach.block.unwrap_or(Tier::Critical),
             warn: raw.reach.warn.unwrap_or(Tier::High),
             skip_dirs: raw
@@ -172,6 +179,11 @@ impl Config {
         };
         let block = raw.policy.block.unwrap_or(Tier::High);
         let fail_closed = raw.policy.fail_closed.unwrap_or(true);
+        let text_hash = if text.is_empty() {
+            String::new()
+        } else {
+            crate::finding::Secret::new(text.as_bytes()).sha256_hex()
+        };
         let settings = Settings { path, text, raw };
         let engine = settings.engine()?;
         Ok(Config {
@@ -182,6 +194,7 @@ impl Config {
             skip_dirs,
             reach,
             engine,
+            text_hash,
         })
     }
 

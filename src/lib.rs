@@ -11,6 +11,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
+pub mod cache;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod finding;
 pub mod git;
 pub mod hook;
 pub mod install;
+pub mod reach;
 pub mod report;
 pub mod rules;
 pub mod scan;

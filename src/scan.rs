@@ -6,6 +6,7 @@
 //! the scanned roots is read), skips binary and oversized files, and counts
 //! every skip by reason so that a scan that read nothing never looks clean.
 
+use crate::cache::{FileCache, Stamp};
 use crate::engine::{Engine, EngineError};
 use crate::finding::Finding;
 use ignore::{WalkBuilder, WalkState};
@@ -28,6 +29,8 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Files known clean by stamp are not read again (agent-reach check).
+    pub cache: Option<Arc<FileCache>>,
 }
 
 /// Files skipped, by reason.
@@ -86,6 +89,8 @@ pub struct ScanStats {
     pub skipped: SkipCounts,
     /// Files that could not be read, with the reason.
     pub errors: Vec<String>,
+    /// Files not read because the cache knows them unchanged and clean.
+    pub cached: u64,
 }
 
 impl ScanStats {
@@ -94,6 +99,7 @@ impl ScanStats {
         self.bytes += other.bytes;
         self.skipped.add(&other.skipped);
         self.errors.extend(other.errors);
+        self.cached += other.cached;
     }
 }
 
@@ -183,6 +189,7 @@ pub fn scan_paths(
             engine,
             roots,
             max_file_size: opts.max_file_size,
+            cache: opts.cache.as_deref(),
             buf: Vec::new(),
             local: Shared::default(),
             shared: &shared,
@@ -213,6 +220,7 @@ struct Worker<'a> {
     engine: &'a Engine,
     roots: &'a [PathBuf],
     max_file_size: u64,
+    cache: Option<&'a FileCache>,
     buf: Vec<u8>,
     local: Shared,
     shared: &'a Mutex<Shared>,
@@ -247,6 +255,21 @@ impl Worker<'_> {
             self.local.stats.skipped.allowlisted += 1;
             return WalkState::Continue;
         }
+        let stamp = match self.cache {
+            Some(cache) => match entry.metadata() {
+                Ok(meta) => {
+                    let stamp = Stamp::of(&meta);
+                    if cache.is_clean(&rel, stamp) {
+                        cache.record_clean(&rel, stamp);
+                        self.local.stats.cached += 1;
+                        return WalkState::Continue;
+                    }
+                    Some((cache, stamp))
+                }
+                Err(_) => None,
+            },
+            None => None,
+        };
         match self.read(entry.path()) {
             Err(e) => {
                 self.local.stats.skipped.unreadable += 1;
@@ -264,7 +287,14 @@ impl Worker<'_> {
                 self.local.stats.files += 1;
                 self.local.stats.bytes += self.buf.len() as u64;
                 match self.engine.scan(&rel, &self.buf) {
-                    Ok(found) => self.local.findings.extend(found),
+                    Ok(found) => {
+                        if found.is_empty()
+                            && let Some((cache, stamp)) = stamp
+                        {
+                            cache.record_clean(&rel, stamp);
+                        }
+                        self.local.findings.extend(found)
+                    }
                     Err(e) => {
                         self.local.failure = Some(e);
                         return WalkState::Quit;

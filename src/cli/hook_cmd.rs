@@ -11,9 +11,12 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::git::{Repo, push, staged};
 use crate::hook::{HookStats, scan_changes};
-use crate::report::{Format, Report, Summary, count_tiers, summary_line};
+use crate::reach::{self, AgentControls, ReachVerdict};
+use crate::report::{Format, ReachSummary, Report, Summary, count_tiers, summary_line};
+use crate::scan::ScanStats;
 use anyhow::{Context, Result};
 use clap::Args;
+use std::collections::HashSet;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -165,7 +168,42 @@ fn run_hook(
     };
     let (findings, baselined) = args.baseline.apply(baseline.as_ref(), run.findings);
     let run = HookRun { findings, ..run };
+    let reach = if config.reach.enabled && repo.workdir().is_some() {
+        match check_reach(
+            &repo,
+            &root,
+            &config,
+            baseline.as_ref(),
+            &args.baseline,
+            &run.findings,
+        ) {
+            Ok(r) => Some(r),
+            Err(e) if !config.fail_closed => {
+                eprintln!("blastwall {command}: warning: the agent-reach check failed: {e:#}");
+                None
+            }
+            Err(e) => {
+                return Err(e.context(format!(
+                    "{command} could not check the working tree, so it blocks (fail closed)"
+                )));
+            }
+        }
+    } else {
+        None
+    };
+    let reach_summary = reach.as_ref().map(|(v, stats)| ReachSummary {
+        blocking: v.blocking.len(),
+        warning: v.warning.len(),
+        accepted: v.accepted,
+        accepted_critical: v.accepted_critical,
+        files: stats.files,
+        cached: stats.cached,
+    });
+    let reach_findings: Vec<Finding> = reach
+        .as_ref()
+        .map_or_else(Vec::new, |(v, _)| v.findings().cloned().collect());
     let summary = Summary {
+        reach: reach_summary,
         baselined,
         files: run.stats.files,
         bytes: run.stats.bytes,
@@ -177,9 +215,15 @@ fn run_hook(
         block: config.block,
         ..Default::default()
     };
+    let all_findings: Vec<Finding> = run
+        .findings
+        .iter()
+        .chain(&reach_findings)
+        .cloned()
+        .collect();
     let report = Report {
         command,
-        findings: &run.findings,
+        findings: &all_findings,
         rules: &config.engine.rules,
         summary: &summary,
         root: Some(root),
@@ -190,7 +234,33 @@ fn run_hook(
             let stderr = std::io::stderr();
             let mut err = stderr.lock();
             if !run.findings.is_empty() {
-                report.write_findings(style, &mut err)?;
+                Report {
+                    findings: &run.findings,
+                    root: None,
+                    ..report
+                }
+                .write_findings(style, &mut err)?;
+            }
+            if !reach_findings.is_empty() {
+                writeln!(
+                    err,
+                    "blastwall {command}: credentials an AI agent working here can read (the working tree, ignored files included):\n"
+                )?;
+                Report {
+                    findings: &reach_findings,
+                    root: None,
+                    ..report
+                }
+                .write_findings(style, &mut err)?;
+            }
+            if let Some(r) = &summary.reach
+                && r.accepted_critical > 0
+            {
+                writeln!(
+                    err,
+                    "blastwall {command}: warning: {} accepted critical credential(s) are still in reach of agents; `blastwall audit` lists them",
+                    r.accepted_critical
+                )?;
             }
             if summary.blocked() {
                 writeln!(err, "{}", blocked_help(command))?;
@@ -218,6 +288,34 @@ fn run_hook(
     })
 }
 
+/// The agent-reach check: the working tree as an agent sees it, judged by
+/// the `[reach]` policy, with a stat cache under the git directory.
+fn check_reach(
+    repo: &Repo,
+    root: &Path,
+    config: &Config,
+    baseline: Option<&crate::baseline::Baseline>,
+    baseline_args: &BaselineArgs,
+    published: &[Finding],
+) -> Result<(ReachVerdict, ScanStats)> {
+    let cache_file = repo.repo.common_dir().join("blastwall").join("reach-cache");
+    let scan = reach::scan_worktree(root, config, Some(&cache_file))?;
+    let controls = AgentControls::load(root);
+    let already: HashSet<_> = published
+        .iter()
+        .map(|f| (f.rule.clone(), f.path.clone(), f.secret.clone()))
+        .collect();
+    let verdict = reach::judge(
+        scan.findings,
+        &controls,
+        &config.reach,
+        baseline,
+        baseline_args.match_any_path,
+        &already,
+    );
+    Ok((verdict, scan.stats))
+}
+
 fn blocked_help(command: &str) -> String {
     let action = if command == "pre-push" {
         "push"
@@ -226,8 +324,11 @@ fn blocked_help(command: &str) -> String {
     };
     format!(
         "blastwall {command}: this {action} is blocked. Remove the credential (and rotate it if it \
-         was ever shared), or accept it deliberately: a `blastwall:allow` comment on its line, or its \
-         SHA-256 (`blastwall hash`) under [allowlist] secrets in .blastwall.toml. \
-         `git {action} --no-verify` skips every hook and is not recorded anywhere."
+         was ever shared); for one in the working tree, move it out of the repository into a secrets \
+         manager, the OS keychain or the CI secret store, or replace it with the scoped token named \
+         under fix. To accept one deliberately: `blastwall accept <id> --reason \"...\"` records it \
+         in the baseline; a `blastwall:allow` comment on its line, or its SHA-256 (`blastwall hash`) \
+         under [allowlist] secrets in .blastwall.toml, also work. `git {action} --no-verify` skips \
+         every hook and is not recorded anywhere."
     )
 }

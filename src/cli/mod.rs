@@ -113,9 +113,15 @@ impl Global {
         Style { color }
     }
 
-    /// The config for a command working at `start`.
+    /// The config for a command working at `start`: `--config FILE`, else
+    /// the file named by `BLASTWALL_CONFIG`, else the repository's
+    /// `.blastwall.toml`. The variable reaches hooks that git starts.
     pub fn load_config(&self, start: &Path) -> Result<Config> {
-        Ok(Config::discover(self.config.as_deref(), start)?)
+        let from_env = std::env::var_os("BLASTWALL_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let explicit = self.config.clone().or(from_env);
+        Ok(Config::discover(explicit.as_deref(), start)?)
     }
 }
 

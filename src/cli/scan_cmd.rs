@@ -82,6 +82,7 @@ pub fn collect(
         skip_dirs,
         max_file_size: walk.max_file_size.unwrap_or(config.max_file_size),
         threads: walk.threads,
+        cache: None,
     };
     let outcome = scan_paths(&config.engine, paths, &opts)?;
     let mut findings = outcome.findings;

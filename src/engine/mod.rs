@@ -14,6 +14,7 @@
 
 mod assignment;
 pub mod classify;
+pub mod context;
 pub mod filters;
 pub mod keywords;
 
@@ -261,6 +262,21 @@ impl Engine {
                         provider = p;
                         note = Some(n);
                     }
+                }
+            }
+            // Opaque formats (the rule found the value by what surrounds it,
+            // not by a keyword inside it) take their rank from context.
+            if note.is_none() {
+                let lower = secret.to_ascii_lowercase();
+                let opaque = !rule
+                    .keywords
+                    .iter()
+                    .any(|k| memchr::memmem::find(&lower, k.as_bytes()).is_some());
+                if opaque {
+                    let name = context::assigned_name(data, c.secret_start);
+                    let (t, n) = context::apply(tier, name, path);
+                    tier = t;
+                    note = n;
                 }
             }
             if let Some(forced) = rule.tier_override {

@@ -116,6 +116,28 @@ impl Repo {
         Ok(entry.filter(|e| e.mode().is_blob()).map(|e| e.object_id()))
     }
 
+    /// Whether `blob` appears anywhere in `tree` (recursively).
+    pub fn tree_has_blob(&self, tree: ObjectId, blob: ObjectId) -> Result<bool, GitError> {
+        let mut stack = vec![tree];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) {
+                continue;
+            }
+            let tree = self.repo.find_tree(t).ctx(|| format!("reading tree {t}"))?;
+            for entry in tree.iter() {
+                let entry = entry.ctx(|| format!("reading tree {t}"))?;
+                if entry.oid() == blob.as_ref() && entry.mode().is_blob() {
+                    return Ok(true);
+                }
+                if entry.mode().is_tree() {
+                    stack.push(entry.oid().to_owned());
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// The commits in `MERGE_HEAD`, when a merge is being concluded.
     pub fn merge_heads(&self) -> Result<Vec<ObjectId>, GitError> {
         let path = self.git_dir().join("MERGE_HEAD");
@@ -298,6 +320,8 @@ pub(crate) struct Change {
     pub new: ObjectId,
     /// The previous version (modification) or rename source.
     pub old: Option<ObjectId>,
+    /// Where a renamed or copied file came from.
+    pub source_path: Option<String>,
 }
 
 impl Changes {
@@ -350,9 +374,21 @@ impl Changes {
             if added.is_empty() {
                 break;
             }
-            match repo.blob_at(tree, &change.path)? {
+            // The other parent's version: at the same path, else (this side
+            // renamed it) at the rename source.
+            let theirs = match repo.blob_at(tree, &change.path)? {
+                Some(t) => Some(t),
+                None => match &change.source_path {
+                    Some(src) => repo.blob_at(tree, src)?,
+                    None => None,
+                },
+            };
+            match theirs {
                 Some(theirs) if theirs == change.new => added = LineSet::default(),
                 Some(theirs) => added = added.intersect(&added_lines(&repo.blob(theirs)?, &data)),
+                // The other side renamed or moved it: the very same content
+                // anywhere in that parent came with the merge.
+                None if repo.tree_has_blob(tree, change.new)? => added = LineSet::default(),
                 None => {}
             }
         }

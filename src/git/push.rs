@@ -4,9 +4,10 @@
 //! Peers get this wrong in public: reading only the first line of the hook's
 //! stdin, scanning the tip's files (so a secret added then deleted slips
 //! through), or nothing at all under the pre-commit framework. Here every
-//! ref is read; a deletion scans nothing; a new branch, or a remote sha this
-//! clone never saw, scans what is not on any of the remote's tracking refs;
-//! otherwise `remote..local`. Each commit is compared with its first parent,
+//! ref is read; a deletion scans nothing; every other ref scans the commits
+//! not reachable from the remote's tracking refs nor from the sha the remote
+//! reports for that ref (`remote..local`, minus what the remote already has
+//! through other branches). Each commit is compared with its first parent,
 //! and a merge contributes only the lines new to every parent.
 
 use super::{Change, Changes, Context, EntryKind, GitError, Repo};
@@ -76,11 +77,13 @@ pub fn commits_to_push(
             Err(_) if is_non_commit(repo, u.local) => continue,
             Err(e) => return Err(e),
         };
-        let hidden: Vec<ObjectId> = if !u.remote.is_null() && repo.has_object(u.remote) {
-            vec![repo.peel_to_commit(u.remote)?]
-        } else {
-            remote_tips(repo, remote)?
-        };
+        // What the remote is known to have: its tracking refs, and the sha
+        // it reports for this ref when this clone has that commit. A commit
+        // reachable from either was published already.
+        let mut hidden: Vec<ObjectId> = remote_tips(repo, remote)?;
+        if !u.remote.is_null() && repo.has_object(u.remote) {
+            hidden.push(repo.peel_to_commit(u.remote)?);
+        }
         let walk = repo
             .repo
             .rev_walk([tip])
@@ -208,6 +211,7 @@ pub fn commit_changes(
                     kind: kind(entry_mode),
                     new: id.detach(),
                     old: None,
+                    source_path: None,
                 }),
                 TreeChange::Modification {
                     location,
@@ -223,8 +227,10 @@ pub fn commit_changes(
                     old: (kind(previous_entry_mode) == EntryKind::File
                         && !previous_entry_mode.is_tree())
                     .then(|| previous_id.detach()),
+                    source_path: None,
                 }),
                 TreeChange::Rewrite {
+                    source_location,
                     source_entry_mode,
                     source_id,
                     location,
@@ -236,6 +242,7 @@ pub fn commit_changes(
                     kind: kind(entry_mode),
                     new: id.detach(),
                     old: (kind(source_entry_mode) == EntryKind::File).then(|| source_id.detach()),
+                    source_path: Some(super::path_text(source_location)),
                 }),
                 _ => {}
             }

@@ -80,6 +80,7 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         kind: kind(entry_mode),
                         new: id.into_owned(),
                         old: None,
+                        source_path: None,
                     }),
                     ChangeRef::Modification {
                         location,
@@ -95,8 +96,10 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         // A file that was a symlink or submodule before is new content.
                         old: (kind(previous_entry_mode) == EntryKind::File)
                             .then(|| previous_id.into_owned()),
+                        source_path: None,
                     }),
                     ChangeRef::Rewrite {
+                        source_location,
                         source_entry_mode,
                         source_id,
                         location,
@@ -109,6 +112,7 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         new: id.into_owned(),
                         old: (kind(source_entry_mode) == EntryKind::File)
                             .then(|| source_id.into_owned()),
+                        source_path: Some(super::path_text(source_location.as_ref())),
                     }),
                     ChangeRef::Deletion { .. } => {}
                 }

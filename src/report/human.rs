@@ -155,8 +155,24 @@ pub fn summary_line(command: &str, s: &Summary) -> String {
     if !s.errors.is_empty() {
         parts.push(format!("{} errors", s.errors.len()));
     }
-    let verdict = if s.blocked() {
+    if let Some(r) = &s.reach {
+        let mut reach = format!(
+            "in reach of agents: {} blocking, {} warning",
+            r.blocking, r.warning
+        );
+        if r.accepted > 0 {
+            reach.push_str(&format!(", {} accepted", r.accepted));
+        }
+        reach.push_str(&format!(
+            " ({} files read, {} unchanged)",
+            r.files, r.cached
+        ));
+        parts.push(reach);
+    }
+    let verdict = if s.by_tier.at_or_above(s.block) > 0 {
         format!("BLOCKED (findings at or above {})", s.block)
+    } else if s.blocked() {
+        "BLOCKED (a credential in reach of agents)".to_string()
     } else {
         format!("ok (nothing at or above {})", s.block)
     };

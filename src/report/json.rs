@@ -55,6 +55,8 @@ struct JsonSummary<'a> {
     block_tier: Tier,
     blocked: bool,
     elapsed_ms: u128,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reach: Option<&'a super::ReachSummary>,
 }
 
 pub(super) fn finding_json<'a>(report: &'a Report<'_>, f: &'a Finding) -> JsonFinding<'a> {
@@ -105,6 +107,7 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             block_tier: s.block,
             blocked: s.blocked(),
             elapsed_ms: s.elapsed.as_millis(),
+            reach: s.reach.as_ref(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -41,12 +41,31 @@ pub struct Summary {
     pub errors: Vec<String>,
     pub elapsed: Duration,
     pub block: Tier,
+    /// The agent-reach check of the working tree (hooks only).
+    pub reach: Option<ReachSummary>,
+}
+
+/// What the agent-reach check found.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ReachSummary {
+    /// Credentials in reach at or above `[reach] block`: these block.
+    pub blocking: usize,
+    /// Credentials in reach shown as warnings.
+    pub warning: usize,
+    /// Credentials in reach the baseline accepts.
+    pub accepted: usize,
+    pub accepted_critical: usize,
+    /// Files read, and files skipped as unchanged and clean (cache).
+    pub files: u64,
+    pub cached: u64,
 }
 
 impl Summary {
-    /// Whether anything reported is at or above the block tier.
+    /// Whether anything reported blocks: published findings at or above the
+    /// block tier, or credentials in reach at or above the reach block tier.
     pub fn blocked(&self) -> bool {
         self.by_tier.at_or_above(self.block) > 0
+            || self.reach.as_ref().is_some_and(|r| r.blocking > 0)
     }
 }
 

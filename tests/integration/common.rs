@@ -53,7 +53,8 @@ pub fn blastwall(dir: &Path) -> Command {
 
 /// Applies the hermetic git environment to any command.
 pub fn hermetic(c: &mut Command, home: &Path) {
-    c.env("GIT_CONFIG_GLOBAL", "/dev/null")
+    c.env_remove("BLASTWALL_CONFIG")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "Test Author")
         .env("GIT_AUTHOR_EMAIL", "author@example.invalid")
@@ -130,19 +131,51 @@ pub fn rules_of(report: &serde_json::Value) -> Vec<String> {
 /// config (no user or system config, fixed author and dates).
 pub struct TestRepo {
     pub tree: Tree,
+    /// Extra environment for every git and blastwall command run here.
+    pub env: Vec<(String, String)>,
+    /// Keeps a config file given through BLASTWALL_CONFIG alive.
+    _config: Option<tempfile::NamedTempFile>,
 }
 
 impl TestRepo {
     /// `git init` on branch `main`.
     pub fn new() -> TestRepo {
-        let r = TestRepo { tree: Tree::new() };
+        let r = TestRepo {
+            tree: Tree::new(),
+            env: Vec::new(),
+            _config: None,
+        };
         r.git(&["init", "-q", "-b", "main"]);
         r
     }
 
+    /// A repository whose hooks judge only what is published: the
+    /// agent-reach check of the working tree is off (through
+    /// `BLASTWALL_CONFIG`, so hooks started by git see it too). For tests of
+    /// staged and pushed semantics whose working trees keep old secrets.
+    pub fn published_only() -> TestRepo {
+        let mut r = TestRepo::new();
+        r.use_config("[reach]\nenabled = false\n");
+        r
+    }
+
+    /// Points every command here at a config file with `text`.
+    pub fn use_config(&mut self, text: &str) {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+        self.env.retain(|(k, _)| k != "BLASTWALL_CONFIG");
+        self.env
+            .push(("BLASTWALL_CONFIG".into(), f.path().display().to_string()));
+        self._config = Some(f);
+    }
+
     /// A bare repository (for a remote).
     pub fn bare() -> TestRepo {
-        let r = TestRepo { tree: Tree::new() };
+        let r = TestRepo {
+            tree: Tree::new(),
+            env: Vec::new(),
+            _config: None,
+        };
         r.git(&["init", "-q", "--bare", "-b", "main"]);
         r
     }
@@ -160,6 +193,7 @@ impl TestRepo {
         let mut c = Command::new("git");
         c.args(args).current_dir(self.path());
         hermetic(&mut c, self.path());
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }
 
@@ -190,7 +224,7 @@ impl TestRepo {
 
     /// Runs `blastwall args...` here.
     pub fn run(&self, args: &[&str]) -> Run {
-        run_in(self.path(), args)
+        self.run_with(args, &[], "")
     }
 
     /// Runs `blastwall args...` here with extra environment and stdin.
@@ -198,6 +232,7 @@ impl TestRepo {
         use std::io::Write;
         let mut c = blastwall(self.path());
         c.args(args);
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         for (k, v) in env {
             c.env(k, v);
         }

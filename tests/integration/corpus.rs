@@ -85,6 +85,7 @@ fn corpus_recall_and_false_positives() {
         skip_dirs: Vec::new(),
         max_file_size: config.max_file_size,
         threads: 0,
+        cache: None,
     };
     let flags = |engine: &blastwall::engine::Engine| {
         let outcome = scan_paths(engine, &[dir.path().to_path_buf()], &opts).unwrap();

@@ -251,7 +251,8 @@ fn install_writes_into_git_hooks_dir_and_blocks_a_real_commit() {
     assert!(!commit.all().contains(GHP), "secret printed");
     assert_eq!(head(&r), before, "HEAD moved");
 
-    r.git(&["rm", "-q", "--cached", "deploy.env"]);
+    // Out of the index and out of the working tree: in reach it would block too.
+    r.git(&["rm", "-q", "-f", "deploy.env"]);
     stage_clean(&r, "notes.txt");
     let commit = r.git_run(&["commit", "-q", "-m", "notes"]);
     commit.expect_code(0);
@@ -802,7 +803,8 @@ fn global_install_protects_repos_and_global_uninstall_undoes_it() {
         commit.all()
     );
     assert_eq!(head(&r), before);
-    r.git(&["rm", "-q", "--cached", "deploy.env"]);
+    // Out of the index and out of the working tree: in reach it would block too.
+    r.git(&["rm", "-q", "-f", "deploy.env"]);
     stage_clean(&r, "notes.txt");
     g.git(&r, &["commit", "-q", "-m", "clean"]).expect_code(0);
 
@@ -889,7 +891,8 @@ fn global_install_still_runs_the_repositorys_own_hook() {
     assert_eq!(head(&r), before);
 
     // The repository's hook can still veto a clean commit.
-    r.git(&["rm", "-q", "--cached", "deploy.env"]);
+    // Out of the index and out of the working tree: in reach it would block too.
+    r.git(&["rm", "-q", "-f", "deploy.env"]);
     std::fs::write(&veto, "").unwrap();
     stage_clean(&r, "more.txt");
     assert_ne!(g.git(&r, &["commit", "-m", "clean"]).code, 0);
@@ -1171,7 +1174,8 @@ fn binary_path_with_a_space_works_from_the_hook() {
     );
     assert_eq!(head(&r), before);
 
-    r.git(&["rm", "-q", "--cached", "deploy.env"]);
+    // Out of the index and out of the working tree: in reach it would block too.
+    r.git(&["rm", "-q", "-f", "deploy.env"]);
     stage_clean(&r, "notes.txt");
     let mut c = r.git_cmd(&["commit", "-q", "-m", "clean"]);
     c.env_remove("BLASTWALL")

@@ -9,7 +9,7 @@ use crate::common::*;
 
 /// A repository with one clean commit and blastwall's pre-commit hook installed.
 fn repo_with_hook() -> TestRepo {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("README.md", "hello\n");
     r.commit_all("init");
     r.run(&["install", "--pre-commit"]).expect_code(0);
@@ -28,7 +28,7 @@ fn staged_json(r: &TestRepo) -> serde_json::Value {
 
 #[test]
 fn staged_secret_blocks_with_line_and_summary() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("app/config.py", format!("DEBUG = True\nTOKEN = '{GHP}'\n"));
     r.git(&["add", "-A"]);
     let run = r.run(&["pre-commit"]);
@@ -54,7 +54,7 @@ fn staged_secret_blocks_with_line_and_summary() {
 
 #[test]
 fn nothing_staged_is_clean_and_says_so() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("a.txt", "x\n");
     r.commit_all("init");
     let run = r.run(&["pre-commit"]);
@@ -129,7 +129,7 @@ fn commit_with_pathspec_scans_what_that_commit_records() {
 /// Partially staged: the staged version decides, never the working tree.
 #[test]
 fn partially_staged_files_are_judged_by_the_index() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("a.txt", "one\n");
     r.commit_all("init");
     // Clean version staged, secret only in the working tree: passes.
@@ -148,7 +148,7 @@ fn partially_staged_files_are_judged_by_the_index() {
 
 #[test]
 fn unborn_head_compares_with_the_empty_tree() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("clean.txt", "hello\n");
     r.git(&["add", "-A"]);
     r.run(&["pre-commit"]).expect_code(0);
@@ -164,7 +164,7 @@ fn unborn_head_compares_with_the_empty_tree() {
 /// only that line.
 #[test]
 fn renames_do_not_re_report_unchanged_lines() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     let body: String = (0..20).map(|i| format!("line {i}\n")).collect();
     r.write("old/settings.py", format!("{body}TOKEN = '{GHP}'\n"));
     r.commit_all("legacy secret");
@@ -188,7 +188,7 @@ fn renames_do_not_re_report_unchanged_lines() {
 /// the edit adds.
 #[test]
 fn unchanged_lines_of_a_modified_file_are_not_reported() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("c.py", format!("A = '{GHP}'\n"));
     r.commit_all("old");
     r.write("c.py", format!("A = '{GHP}'\nB = 2\n"));
@@ -200,7 +200,7 @@ fn unchanged_lines_of_a_modified_file_are_not_reported() {
 /// reads blobs, not diffs, so the secret is still seen.
 #[test]
 fn diff_attribute_does_not_hide_lines() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write(".gitattributes", "*.env -diff\n");
     r.commit_all("attrs");
     r.write("prod.env", format!("GITHUB_TOKEN={GHP}\n"));
@@ -211,7 +211,7 @@ fn diff_attribute_does_not_hide_lines() {
 /// Binary blobs are skipped deliberately and named; they never pass silently.
 #[test]
 fn binary_blobs_are_skipped_and_named() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     let mut bin = vec![0u8, 1, 2, 3];
     bin.extend(GHP.bytes());
     r.write("assets/blob.bin", &bin);
@@ -232,9 +232,9 @@ fn binary_blobs_are_skipped_and_named() {
 
 #[test]
 fn symlinks_and_submodules_are_named_not_scanned() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     std::os::unix::fs::symlink("/etc/hostname", r.path().join("link")).unwrap();
-    let sub = TestRepo::new();
+    let sub = TestRepo::published_only();
     sub.write("x.txt", "x\n");
     let sub_head = sub.commit_all("sub");
     r.git(&[
@@ -260,7 +260,7 @@ fn symlinks_and_submodules_are_named_not_scanned() {
 
 #[test]
 fn invalid_utf8_is_scanned_with_the_right_line() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     let mut data = b"\xff\xfe latin-1 \xe9t\xe9\n".to_vec();
     data.extend(format!("k = {GHP}\n").bytes());
     r.write("legacy.txt", &data);
@@ -273,7 +273,7 @@ fn invalid_utf8_is_scanned_with_the_right_line() {
 /// the tree walk's, because this is what gets published.
 #[test]
 fn fifty_megabyte_file_is_scanned() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     let mut data = Vec::with_capacity(50 << 20);
     let line = b"0123456789 lorem ipsum dolor sit amet consectetur adipiscing elit\n";
     while data.len() < 50 << 20 {
@@ -291,7 +291,7 @@ fn fifty_megabyte_file_is_scanned() {
 /// with it; a secret written while resolving the conflict is new.
 #[test]
 fn merge_reports_only_what_resolving_adds() {
-    let r = TestRepo::new();
+    let r = TestRepo::published_only();
     r.write("conf.txt", "base\n");
     r.commit_all("base");
     r.git(&["checkout", "-q", "-b", "side"]);

@@ -1,0 +1,162 @@
+//! A cache of files known to hold no findings, so the agent-reach check on
+//! every commit costs little more than a `stat` per unchanged file.
+//!
+//! An entry is a path with its size, modification time and inode; a file
+//! whose stamp still matches was clean last time and is not read again. The
+//! cache holds no content and no secrets — only names of clean files — and
+//! is dropped whole when the rules, the config or blastwall change (its key).
+//! It lives under the git directory, like git's own index.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+const HEADER: &str = "blastwall-file-cache 1";
+
+/// What identifies a file's current version without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_ns: i128,
+    pub inode: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let (mtime_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (mtime_ns, inode) = (
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128),
+            0,
+        );
+        Stamp {
+            size: meta.len(),
+            mtime_ns,
+            inode,
+        }
+    }
+}
+
+/// Files that were clean, loaded from disk, plus the ones found clean now.
+#[derive(Debug, Default)]
+pub struct FileCache {
+    known: HashMap<String, Stamp>,
+    clean_now: Mutex<Vec<(String, Stamp)>>,
+}
+
+impl FileCache {
+    /// Loads the cache at `path` if it was written under `key`; otherwise empty.
+    pub fn load(path: &Path, key: &str) -> FileCache {
+        let mut known = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let mut lines = text.lines();
+            if lines.next() == Some(&format!("{HEADER} {key}")) {
+                for line in lines {
+                    let mut parts = line.splitn(4, ' ');
+                    let (Some(size), Some(mtime), Some(ino), Some(rel)) =
+                        (parts.next(), parts.next(), parts.next(), parts.next())
+                    else {
+                        continue;
+                    };
+                    if let (Ok(size), Ok(mtime_ns), Ok(inode)) =
+                        (size.parse(), mtime.parse(), ino.parse())
+                    {
+                        known.insert(
+                            rel.to_string(),
+                            Stamp {
+                                size,
+                                mtime_ns,
+                                inode,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        FileCache {
+            known,
+            clean_now: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether `rel` was clean with this exact stamp.
+    pub fn is_clean(&self, rel: &str, stamp: Stamp) -> bool {
+        self.known.get(rel) == Some(&stamp)
+    }
+
+    /// Records that `rel` is clean now.
+    pub fn record_clean(&self, rel: &str, stamp: Stamp) {
+        self.clean_now
+            .lock()
+            .expect("no cache user panicked")
+            .push((rel.to_string(), stamp));
+    }
+
+    /// How many files were known clean when loaded.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    /// Writes the files found clean in this run, atomically.
+    pub fn save(&self, path: &Path, key: &str) -> std::io::Result<()> {
+        let mut entries = self
+            .clean_now
+            .lock()
+            .expect("no cache user panicked")
+            .clone();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        writeln!(out, "{HEADER} {key}")?;
+        for (rel, s) in entries {
+            if rel.contains('\n') {
+                continue;
+            }
+            writeln!(out, "{} {} {} {rel}", s.size, s.mtime_ns, s.inode)?;
+        }
+        out.flush()?;
+        drop(out);
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_under_the_same_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c");
+        let c = FileCache::load(&p, "k1");
+        let s = Stamp {
+            size: 3,
+            mtime_ns: 42,
+            inode: 7,
+        };
+        c.record_clean("a b/c.txt", s);
+        c.save(&p, "k1").unwrap();
+        let again = FileCache::load(&p, "k1");
+        assert!(again.is_clean("a b/c.txt", s));
+        assert!(!again.is_clean("a b/c.txt", Stamp { size: 4, ..s }));
+        assert!(FileCache::load(&p, "k2").is_empty());
+    }
+}
