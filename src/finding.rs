@@ -86,6 +86,10 @@ pub enum Origin {
     Commit { id: String, date: Option<String> },
     /// A file in the working tree an agent can read.
     Worktree,
+    /// A variable in the environment an agent session would inherit.
+    Environment,
+    /// A credential cache or history file in the user's home directory.
+    Home,
 }
 
 impl Origin {
@@ -95,6 +99,8 @@ impl Origin {
             Origin::Staged => "staged",
             Origin::Commit { .. } => "commit",
             Origin::Worktree => "worktree",
+            Origin::Environment => "environment",
+            Origin::Home => "home",
         }
     }
 }

@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audit;
 pub mod baseline;
 pub mod cache;
 #[allow(clippy::print_stdout, clippy::print_stderr)]

@@ -2,6 +2,8 @@
 //! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`.
 //! Only this layer prints, and only `main` turns an [`Outcome`] into an exit code.
 
+mod accept_cmd;
+mod audit_cmd;
 mod baseline_cmd;
 mod hook_cmd;
 mod install_cmd;
@@ -76,6 +78,10 @@ pub enum Command {
     Uninstall(install_cmd::InstallArgs),
     /// Record the current findings (tree, and history with --history) as accepted.
     Baseline(baseline_cmd::BaselineCmdArgs),
+    /// Accept one finding deliberately, with a reason, in the baseline.
+    Accept(accept_cmd::AcceptArgs),
+    /// List every credential an agent session started here would inherit.
+    Audit(audit_cmd::AuditArgs),
     /// List the rules or run their self-tests.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -201,6 +207,8 @@ pub fn main() -> ExitCode {
         Command::PrePush(args) => hook_cmd::pre_push(&global, args),
         Command::Install(args) => install_cmd::install(&global, args),
         Command::Baseline(args) => baseline_cmd::run(&global, args),
+        Command::Accept(args) => accept_cmd::run(&global, args),
+        Command::Audit(args) => audit_cmd::run(&global, args),
         Command::Uninstall(args) => install_cmd::uninstall(&global, args),
         Command::Rules(cmd) => rules_cmd::run(&global, cmd),
         Command::Hash => hash_stdin(),

@@ -318,13 +318,16 @@ impl Engine {
 
 type Kept = (Candidate, Tier, Option<&'static str>, Option<String>);
 
-/// Drops a catch-all (`fallback`) finding that overlaps a specific one, or
-/// whose value contains a specific rule's provider keyword (`apify_api_...`:
-/// that provider's rule knows its format and did not accept this value), and
+/// Drops a catch-all (`fallback`) finding that overlaps a specific one, or —
+/// for the secret-assignment catch-alls — whose value contains a specific
+/// rule's provider keyword (`apify_api_...`: that provider's rule knows its
+/// format and did not accept this value), and
 /// keeps one finding per identical secret span: a specific rule over a
-/// catch-all; among specific rules the one that matched more context
-/// (`clerk ... sk_live_...` over a bare `sk_live_...` rule), then the higher
-/// tier; among catch-alls the higher tier; then the earlier rule.
+/// catch-all (the JWT, URL-password and header rules are catch-alls: a
+/// `ghp_` token in a URL is a GitHub token); among specific rules the one
+/// that matched more context (`clerk ... sk_live_...` over a bare
+/// `sk_live_...` rule), then the higher tier; among catch-alls the higher
+/// tier; then the earlier rule.
 fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>, specific_hits: &[(usize, usize)]) -> Vec<Kept> {
     let specific: Vec<(usize, usize)> = kept
         .iter()
@@ -338,9 +341,10 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>, specific_hits: &[(usize, usiz
             && (specific
                 .iter()
                 .any(|&(s, e)| s < k.0.secret_end && k.0.secret_start < e)
-                || specific_hits
-                    .iter()
-                    .any(|&(s, e)| k.0.secret_start <= s && e <= k.0.secret_end))
+                || (rule.classify == Some(crate::rules::schema::Classifier::Assignment)
+                    && specific_hits
+                        .iter()
+                        .any(|&(s, e)| k.0.secret_start <= s && e <= k.0.secret_end)))
         {
             continue;
         }

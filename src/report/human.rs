@@ -97,6 +97,8 @@ fn write_finding(
         Origin::Commit { id, .. } => format!("  (commit {})", &id[..id.len().min(12)]),
         Origin::Staged => "  (staged)".to_string(),
         Origin::Worktree => "  (working tree, readable by an agent)".to_string(),
+        Origin::Environment => "  (environment variable)".to_string(),
+        Origin::Home => "  (home directory, readable by an agent)".to_string(),
         Origin::File => String::new(),
     };
     writeln!(

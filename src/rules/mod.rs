@@ -74,8 +74,23 @@ pub struct Rule {
 impl Rule {
     /// Builds a rule from its validated raw form.
     pub fn from_raw(raw: RawRule, source: RuleSource) -> Result<Rule, String> {
+        // A rule's path globs match at any depth (`.railway/config.json`
+        // in a home directory as in a repository).
         let paths = match &raw.paths {
-            Some(globs) => Some(compile_path_globs(globs.get_ref())?),
+            Some(globs) => {
+                let anywhere: Vec<String> = globs
+                    .get_ref()
+                    .iter()
+                    .map(|g| {
+                        if g.starts_with("**/") || g.starts_with('/') || !g.contains('/') {
+                            g.clone()
+                        } else {
+                            format!("**/{g}")
+                        }
+                    })
+                    .collect();
+                Some(compile_path_globs(&anywhere)?)
+            }
             None => None,
         };
         Ok(Rule {

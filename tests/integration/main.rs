@@ -2,6 +2,7 @@
 //! They drive the built `blastwall` binary and real `git` in temp dirs with a
 //! hermetic git config, and check exit codes and output.
 
+mod audit;
 mod baseline;
 mod common;
 mod corpus;
@@ -9,4 +10,5 @@ mod framework;
 mod install;
 mod precommit;
 mod push;
+mod reach;
 mod scan;
