@@ -7,10 +7,12 @@
 //! is dropped whole when the rules, the config or blastwall change (its key).
 //! It lives under the git directory, like git's own index.
 
+use crate::tier::Tier;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const HEADER: &str = "blastwall-file-cache 1";
 
@@ -49,15 +51,22 @@ impl Stamp {
 }
 
 /// Files that were clean, loaded from disk, plus the ones found clean now.
-#[derive(Debug, Default)]
+/// "Clean" means no finding at or above [`FileCache::matters_from`]: the
+/// reach check ignores lower tiers, so a file of only low-tier matches costs
+/// a `stat`, not a read, on the next commit.
+#[derive(Debug)]
 pub struct FileCache {
     known: HashMap<String, Stamp>,
+    matters_from: Tier,
     clean_now: Mutex<Vec<(String, Stamp)>>,
+    hits: AtomicUsize,
+    changed: AtomicBool,
 }
 
 impl FileCache {
-    /// Loads the cache at `path` if it was written under `key`; otherwise empty.
-    pub fn load(path: &Path, key: &str) -> FileCache {
+    /// Loads the cache at `path` if it was written under `key`; otherwise
+    /// empty. Findings below `matters_from` do not make a file dirty.
+    pub fn load(path: &Path, key: &str, matters_from: Tier) -> FileCache {
         let mut known = HashMap::new();
         if let Ok(text) = std::fs::read_to_string(path) {
             let mut lines = text.lines();
@@ -86,8 +95,29 @@ impl FileCache {
         }
         FileCache {
             known,
+            matters_from,
             clean_now: Mutex::new(Vec::new()),
+            hits: AtomicUsize::new(0),
+            changed: AtomicBool::new(false),
         }
+    }
+
+    /// The lowest tier that makes a file worth reading every time.
+    pub fn matters_from(&self) -> Tier {
+        self.matters_from
+    }
+
+    /// Records a cache hit: `rel` is unchanged and clean.
+    pub fn record_hit(&self, rel: &str, stamp: Stamp) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.push(rel, stamp);
+    }
+
+    fn push(&self, rel: &str, stamp: Stamp) {
+        self.clean_now
+            .lock()
+            .expect("no cache user panicked")
+            .push((rel.to_string(), stamp));
     }
 
     /// Whether `rel` was clean with this exact stamp.
@@ -95,12 +125,10 @@ impl FileCache {
         self.known.get(rel) == Some(&stamp)
     }
 
-    /// Records that `rel` is clean now.
+    /// Records that `rel` was read and is clean now.
     pub fn record_clean(&self, rel: &str, stamp: Stamp) {
-        self.clean_now
-            .lock()
-            .expect("no cache user panicked")
-            .push((rel.to_string(), stamp));
+        self.changed.store(true, Ordering::Relaxed);
+        self.push(rel, stamp);
     }
 
     /// How many files were known clean when loaded.
@@ -110,6 +138,13 @@ impl FileCache {
 
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
+    }
+
+    /// Whether saving would change the file: something was read, or some
+    /// known file was not seen again (deleted or now skipped).
+    pub fn needs_save(&self) -> bool {
+        self.changed.load(Ordering::Relaxed)
+            || self.hits.load(Ordering::Relaxed) != self.known.len()
     }
 
     /// Writes the files found clean in this run, atomically.
@@ -146,7 +181,7 @@ mod tests {
     fn round_trip_under_the_same_key_only() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c");
-        let c = FileCache::load(&p, "k1");
+        let c = FileCache::load(&p, "k1", Tier::High);
         let s = Stamp {
             size: 3,
             mtime_ns: 42,
@@ -154,9 +189,9 @@ mod tests {
         };
         c.record_clean("a b/c.txt", s);
         c.save(&p, "k1").unwrap();
-        let again = FileCache::load(&p, "k1");
+        let again = FileCache::load(&p, "k1", Tier::High);
         assert!(again.is_clean("a b/c.txt", s));
         assert!(!again.is_clean("a b/c.txt", Stamp { size: 4, ..s }));
-        assert!(FileCache::load(&p, "k2").is_empty());
+        assert!(FileCache::load(&p, "k2", Tier::High).is_empty());
     }
 }

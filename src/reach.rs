@@ -179,6 +179,7 @@ fn cache_key(config: &Config, policy: &ReachPolicy) -> String {
     h.update(crate::rules::BUILTIN_RULES);
     h.update(config.text_hash.as_bytes());
     h.update(policy.max_file_size.to_le_bytes());
+    h.update(policy.warn.min(policy.block).as_str());
     for d in &policy.skip_dirs {
         h.update(d.as_bytes());
         h.update(b"\0");
@@ -195,7 +196,8 @@ pub fn scan_worktree(
 ) -> Result<ReachScan, ScanError> {
     let policy = &config.reach;
     let key = cache_key(config, policy);
-    let cache = cache_file.map(|p| Arc::new(FileCache::load(p, &key)));
+    let matters_from = policy.warn.min(policy.block);
+    let cache = cache_file.map(|p| Arc::new(FileCache::load(p, &key, matters_from)));
     let opts = ScanOptions {
         skip_dirs: policy.skip_dirs.clone(),
         max_file_size: policy.max_file_size,
@@ -203,7 +205,9 @@ pub fn scan_worktree(
         cache: cache.clone(),
     };
     let outcome = scan_paths(&config.engine, &[root.to_path_buf()], &opts)?;
-    if let (Some(cache), Some(path)) = (cache, cache_file) {
+    if let (Some(cache), Some(path)) = (cache, cache_file)
+        && cache.needs_save()
+    {
         // A cache that cannot be written only costs speed next time.
         let _ = cache.save(path, &key);
     }

@@ -260,7 +260,7 @@ impl Worker<'_> {
                 Ok(meta) => {
                     let stamp = Stamp::of(&meta);
                     if cache.is_clean(&rel, stamp) {
-                        cache.record_clean(&rel, stamp);
+                        cache.record_hit(&rel, stamp);
                         self.local.stats.cached += 1;
                         return WalkState::Continue;
                     }
@@ -288,12 +288,19 @@ impl Worker<'_> {
                 self.local.stats.bytes += self.buf.len() as u64;
                 match self.engine.scan(&rel, &self.buf) {
                     Ok(found) => {
-                        if found.is_empty()
-                            && let Some((cache, stamp)) = stamp
+                        if let Some((cache, stamp)) = stamp
+                            && found.iter().all(|f| f.tier < cache.matters_from())
                         {
                             cache.record_clean(&rel, stamp);
                         }
-                        self.local.findings.extend(found)
+                        // Below the cache's threshold nothing is reported either,
+                        // so a cached and a freshly read file give the same result.
+                        let keep_from = self.cache.map(FileCache::matters_from);
+                        self.local.findings.extend(
+                            found
+                                .into_iter()
+                                .filter(|f| keep_from.is_none_or(|t| f.tier >= t)),
+                        )
                     }
                     Err(e) => {
                         self.local.failure = Some(e);

@@ -150,7 +150,20 @@ fn run_hook(
         .unwrap_or_else(|| repo.git_dir().to_path_buf());
     let config = global.load_config(&root)?;
     let baseline = args.baseline.load(&root)?;
-    let run = match work(&repo, &config) {
+    // The working-tree check runs on another thread while the published
+    // content is read: the two share nothing but the config.
+    let reach_wanted = config.reach.enabled && repo.workdir().is_some();
+    let cache_file = repo.repo.common_dir().join("blastwall").join("reach-cache");
+    let (run, reach_scan) = std::thread::scope(|scope| {
+        let reach_job = reach_wanted.then(|| {
+            let (config, root, cache_file) = (&config, &root, &cache_file);
+            scope.spawn(move || reach::scan_worktree(root, config, Some(cache_file)))
+        });
+        let run = work(&repo, &config);
+        let reach_scan = reach_job.map(|j| j.join().expect("the reach scan does not panic"));
+        (run, reach_scan)
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) if !config.fail_closed => {
             eprintln!(
@@ -168,28 +181,25 @@ fn run_hook(
     };
     let (findings, baselined) = args.baseline.apply(baseline.as_ref(), run.findings);
     let run = HookRun { findings, ..run };
-    let reach = if config.reach.enabled && repo.workdir().is_some() {
-        match check_reach(
-            &repo,
+    let reach = match reach_scan {
+        None => None,
+        Some(Ok(scan)) => Some(judge_reach(
+            scan,
             &root,
             &config,
             baseline.as_ref(),
             &args.baseline,
             &run.findings,
-        ) {
-            Ok(r) => Some(r),
-            Err(e) if !config.fail_closed => {
-                eprintln!("blastwall {command}: warning: the agent-reach check failed: {e:#}");
-                None
-            }
-            Err(e) => {
-                return Err(e.context(format!(
-                    "{command} could not check the working tree, so it blocks (fail closed)"
-                )));
-            }
+        )),
+        Some(Err(e)) if !config.fail_closed => {
+            eprintln!("blastwall {command}: warning: the agent-reach check failed: {e:#}");
+            None
         }
-    } else {
-        None
+        Some(Err(e)) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "{command} could not check the working tree, so it blocks (fail closed)"
+            )));
+        }
     };
     let reach_summary = reach.as_ref().map(|(v, stats)| ReachSummary {
         blocking: v.blocking.len(),
@@ -288,18 +298,16 @@ fn run_hook(
     })
 }
 
-/// The agent-reach check: the working tree as an agent sees it, judged by
-/// the `[reach]` policy, with a stat cache under the git directory.
-fn check_reach(
-    repo: &Repo,
+/// Judges the working-tree scan by the `[reach]` policy, the agent
+/// controls the repository declares and the baseline.
+fn judge_reach(
+    scan: reach::ReachScan,
     root: &Path,
     config: &Config,
     baseline: Option<&crate::baseline::Baseline>,
     baseline_args: &BaselineArgs,
     published: &[Finding],
-) -> Result<(ReachVerdict, ScanStats)> {
-    let cache_file = repo.repo.common_dir().join("blastwall").join("reach-cache");
-    let scan = reach::scan_worktree(root, config, Some(&cache_file))?;
+) -> (ReachVerdict, ScanStats) {
     let controls = AgentControls::load(root);
     let already: HashSet<_> = published
         .iter()
@@ -313,7 +321,7 @@ fn check_reach(
         baseline_args.match_any_path,
         &already,
     );
-    Ok((verdict, scan.stats))
+    (verdict, scan.stats)
 }
 
 fn blocked_help(command: &str) -> String {
