@@ -379,3 +379,31 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
         }
     }
 }
+
+#[test]
+fn malformed_rules_file_names_file_line_and_column() {
+    let t = Tree::new();
+    t.write(
+        "bad-rules.toml",
+        "[[rule]]\nid = \"x-y\"\nprovider = \"p\"\ndescription = \"d\"\nkeywords = [\"ab\"]\nregex = 'ab('\ntier = \"low\"\nwhy = \"w\"\nfix = \"f\"\n",
+    );
+    let r = t.run(&["rules", "test", "--rules", "bad-rules.toml"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("bad-rules.toml:6:9"), "{}", r.stderr);
+    assert!(r.stderr.contains("regex does not compile"), "{}", r.stderr);
+    t.write("bad-rules.toml", "[[rule]]\nid = \"x-y\"\nseverity = 3\n");
+    let r = t.run(&["rules", "test", "--rules", "bad-rules.toml"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("bad-rules.toml:"), "{}", r.stderr);
+}
+
+#[test]
+fn builtin_rules_self_test_passes_from_the_command_line() {
+    let t = Tree::new();
+    let r = t.run(&["rules", "test"]);
+    r.expect_code(0);
+    assert!(r.stdout.contains("all pass"), "{}", r.stdout);
+    let list = t.run(&["rules", "list", "--json"]);
+    list.expect_code(0);
+    assert!(list.json().as_array().unwrap().len() >= 200);
+}
