@@ -324,6 +324,32 @@ pub(crate) struct Change {
     pub source_path: Option<String>,
 }
 
+impl Change {
+    /// A path whose content is entirely new.
+    pub(crate) fn new(path: String, kind: EntryKind, new: ObjectId) -> Self {
+        Change {
+            path,
+            kind,
+            new,
+            old: None,
+            source_path: None,
+        }
+    }
+
+    /// Compares against the previous version, but only when it was a regular
+    /// file: a file that was a symlink or submodule before is all new content.
+    pub(crate) fn against(mut self, old: ObjectId, old_was_file: bool) -> Self {
+        self.old = old_was_file.then_some(old);
+        self
+    }
+
+    /// Records where a renamed or copied file came from.
+    pub(crate) fn renamed_from(mut self, source: String) -> Self {
+        self.source_path = Some(source);
+        self
+    }
+}
+
 impl Changes {
     /// Reads `change`'s new blob and works out its added lines, comparing also
     /// against `other_parents` (for merges: only lines new to every parent

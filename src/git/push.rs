@@ -159,6 +159,11 @@ fn kind(mode: gix::object::tree::EntryMode) -> EntryKind {
     }
 }
 
+/// A regular file (not a tree, symlink or submodule), whose lines can be diffed.
+fn is_file(mode: gix::object::tree::EntryMode) -> bool {
+    !mode.is_tree() && kind(mode) == EntryKind::File
+}
+
 /// The content `commit` introduces relative to its first parent (or the
 /// empty tree for a root commit); for a merge, only lines new to every parent.
 pub fn commit_changes(
@@ -206,13 +211,11 @@ pub fn commit_changes(
                     entry_mode,
                     id,
                     ..
-                } if !entry_mode.is_tree() => pending.push(Change {
-                    path: super::path_text(location),
-                    kind: kind(entry_mode),
-                    new: id.detach(),
-                    old: None,
-                    source_path: None,
-                }),
+                } if !entry_mode.is_tree() => pending.push(Change::new(
+                    super::path_text(location),
+                    kind(entry_mode),
+                    id.detach(),
+                )),
                 TreeChange::Modification {
                     location,
                     previous_entry_mode,
@@ -220,15 +223,10 @@ pub fn commit_changes(
                     entry_mode,
                     id,
                     ..
-                } if !entry_mode.is_tree() => pending.push(Change {
-                    path: super::path_text(location),
-                    kind: kind(entry_mode),
-                    new: id.detach(),
-                    old: (kind(previous_entry_mode) == EntryKind::File
-                        && !previous_entry_mode.is_tree())
-                    .then(|| previous_id.detach()),
-                    source_path: None,
-                }),
+                } if !entry_mode.is_tree() => pending.push(
+                    Change::new(super::path_text(location), kind(entry_mode), id.detach())
+                        .against(previous_id.detach(), is_file(previous_entry_mode)),
+                ),
                 TreeChange::Rewrite {
                     source_location,
                     source_entry_mode,
@@ -237,13 +235,11 @@ pub fn commit_changes(
                     entry_mode,
                     id,
                     ..
-                } if !entry_mode.is_tree() => pending.push(Change {
-                    path: super::path_text(location),
-                    kind: kind(entry_mode),
-                    new: id.detach(),
-                    old: (kind(source_entry_mode) == EntryKind::File).then(|| source_id.detach()),
-                    source_path: Some(super::path_text(source_location)),
-                }),
+                } if !entry_mode.is_tree() => pending.push(
+                    Change::new(super::path_text(location), kind(entry_mode), id.detach())
+                        .against(source_id.detach(), is_file(source_entry_mode))
+                        .renamed_from(super::path_text(source_location)),
+                ),
                 _ => {}
             }
             Ok(Action::Continue(()))

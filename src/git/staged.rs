@@ -75,13 +75,11 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         entry_mode,
                         id,
                         ..
-                    } => pending.push(Change {
-                        path: super::path_text(location.as_ref()),
-                        kind: kind(entry_mode),
-                        new: id.into_owned(),
-                        old: None,
-                        source_path: None,
-                    }),
+                    } => pending.push(Change::new(
+                        super::path_text(location.as_ref()),
+                        kind(entry_mode),
+                        id.into_owned(),
+                    )),
                     ChangeRef::Modification {
                         location,
                         previous_entry_mode,
@@ -89,15 +87,17 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         entry_mode,
                         id,
                         ..
-                    } => pending.push(Change {
-                        path: super::path_text(location.as_ref()),
-                        kind: kind(entry_mode),
-                        new: id.into_owned(),
-                        // A file that was a symlink or submodule before is new content.
-                        old: (kind(previous_entry_mode) == EntryKind::File)
-                            .then(|| previous_id.into_owned()),
-                        source_path: None,
-                    }),
+                    } => pending.push(
+                        Change::new(
+                            super::path_text(location.as_ref()),
+                            kind(entry_mode),
+                            id.into_owned(),
+                        )
+                        .against(
+                            previous_id.into_owned(),
+                            kind(previous_entry_mode) == EntryKind::File,
+                        ),
+                    ),
                     ChangeRef::Rewrite {
                         source_location,
                         source_entry_mode,
@@ -106,14 +106,18 @@ pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
                         entry_mode,
                         id,
                         ..
-                    } => pending.push(Change {
-                        path: super::path_text(location.as_ref()),
-                        kind: kind(entry_mode),
-                        new: id.into_owned(),
-                        old: (kind(source_entry_mode) == EntryKind::File)
-                            .then(|| source_id.into_owned()),
-                        source_path: Some(super::path_text(source_location.as_ref())),
-                    }),
+                    } => pending.push(
+                        Change::new(
+                            super::path_text(location.as_ref()),
+                            kind(entry_mode),
+                            id.into_owned(),
+                        )
+                        .against(
+                            source_id.into_owned(),
+                            kind(source_entry_mode) == EntryKind::File,
+                        )
+                        .renamed_from(super::path_text(source_location.as_ref())),
+                    ),
                     ChangeRef::Deletion { .. } => {}
                 }
                 Ok(gix::diff::index::Action::Continue(()))
