@@ -159,6 +159,55 @@ fn unborn_head_compares_with_the_empty_tree() {
     assert!(run.stderr.contains("secret.txt:1:1"), "{}", run.stderr);
 }
 
+/// The index's cache-tree lets blastwall skip reading HEAD's unchanged
+/// directories, but only where its tree id is HEAD's own. After `git reset
+/// --soft` the index still holds a valid cache-tree, of the commit undone,
+/// and what that commit added is staged again.
+#[test]
+fn cache_tree_of_another_commit_does_not_hide_staged_lines() {
+    let r = TestRepo::published_only();
+    r.write("a/b/c.py", "x = 1\n");
+    r.write("d/e.py", "y = 2\n");
+    r.commit_all("clean");
+    r.write("a/b/c.py", format!("x = 1\nTOKEN = '{GHP}'\n"));
+    r.commit_all("secret");
+    let secret_tree = r.git(&["rev-parse", "HEAD^{tree}"]);
+    r.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    let j = staged_json(&r);
+    assert_eq!(rules_of(&j), vec!["github-classic-pat"], "{j}");
+    assert_eq!(j["findings"][0]["path"], "a/b/c.py");
+    assert_eq!(j["findings"][0]["line"], 2);
+
+    // `git read-tree` primes the cache-tree with that tree's ids.
+    r.git(&["reset", "-q", "--hard", "HEAD"]);
+    r.run(&["pre-commit"]).expect_code(0);
+    r.git(&["read-tree", &secret_tree]);
+    let j = staged_json(&r);
+    assert_eq!(rules_of(&j), vec!["github-classic-pat"], "{j}");
+}
+
+/// Plumbing that writes the index directly (`update-index --cacheinfo`)
+/// is seen like `git add`.
+#[test]
+fn index_written_by_plumbing_is_scanned() {
+    let r = TestRepo::published_only();
+    r.write("deep/er/keep.py", "k = 1\n");
+    r.write("other/stay.py", "s = 1\n");
+    r.commit_all("clean");
+    let blob_file = r.write("scratch.txt", format!("TOKEN = '{GHP}'\n"));
+    let blob = r.git(&["hash-object", "-w", blob_file.to_str().unwrap()]);
+    std::fs::remove_file(&blob_file).unwrap();
+    r.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("100644,{blob},deep/er/new.py"),
+    ]);
+    let j = staged_json(&r);
+    assert_eq!(rules_of(&j), vec!["github-classic-pat"], "{j}");
+    assert_eq!(j["findings"][0]["path"], "deep/er/new.py");
+}
+
 /// Renaming a file that already held a published secret introduces nothing,
 /// whatever the user's `diff.renames`; a rename with an added line reports
 /// only that line.
