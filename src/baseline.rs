@@ -287,6 +287,7 @@ mod tests {
             end_line: line,
             secret: Secret::new(secret.as_bytes()),
             note: None,
+            patterned: false,
             origin: Origin::File,
         }
     }

@@ -123,6 +123,9 @@ pub struct Finding {
     pub secret: Secret,
     /// Why the tier differs from the rule's, when a classifier or context changed it.
     pub note: Option<String>,
+    /// The value counts up or down like a fixture (`abcd1234…`) and was
+    /// reported at low instead of being dropped; see `filters::Placeholder`.
+    pub patterned: bool,
     pub origin: Origin,
 }
 

@@ -79,14 +79,15 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "key",
 ];
 
-/// How many bytes of `bytes` lie in runs of at least `min` characters that
-/// repeat one character (`aaaa`) or count up or down (`abcd`, `9876`,
-/// `AbCd`; case-insensitive, letters and digits).
-fn run_coverage(bytes: &[u8], min: usize) -> usize {
-    let mut covered = 0;
+/// Bytes of `bytes` that lie in runs of at least `min` characters, as
+/// `(repeating, all)`: runs that repeat one character (`aaaa`) count in both,
+/// runs that count up or down (`abcd`, `9876`, `AbCd`; case-insensitive,
+/// letters and digits) only in `all`.
+fn run_coverage(bytes: &[u8], min: usize) -> (usize, usize) {
+    let (mut repeating, mut all) = (0, 0);
     let mut i = 0;
     while i < bytes.len() {
-        let mut best = 1;
+        let (mut best, mut best_step) = (1, 0);
         for step in [0i16, 1, -1] {
             let mut j = i + 1;
             while j < bytes.len() {
@@ -106,16 +107,21 @@ fn run_coverage(bytes: &[u8], min: usize) -> usize {
                 }
                 j += 1;
             }
-            best = best.max(j - i);
+            if j - i > best {
+                (best, best_step) = (j - i, step);
+            }
         }
         if best >= min {
-            covered += best;
+            all += best;
+            if best_step == 0 {
+                repeating += best;
+            }
             i += best;
         } else {
             i += 1;
         }
     }
-    covered
+    (repeating, all)
 }
 
 /// `$API_KEY`, `%DB_PASSWORD%`, `env.TOKEN`: a reference to a variable that
@@ -133,29 +139,46 @@ fn is_variable_reference(v: &[u8]) -> bool {
     }
 }
 
-/// True when `secret` is a placeholder rather than a credential.
+/// Why a value is not taken for a random credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A template or a filler: `xxxx`, `EXAMPLE`, `your-api-key`, `${VAR}`,
+    /// `<token>`, a bare word, one character repeated. Never a finding.
+    Template,
+    /// Mostly characters that count up or down: `abcdef1234567890`,
+    /// `12345678-ABCD-ABCD-ABCD-1234567890AB`. Documentation and test
+    /// fixtures look like this, but so could a hand-made key in a provider's
+    /// exact format, so a provider rule reports it at the lowest tier (seen,
+    /// not blocking) while catch-all rules drop it.
+    Counting,
+}
+
+/// True when at least three fifths of `secret` repeats or counts: a
+/// value that is nothing but a pattern (`abcdef1234567890`), as opposed to a
+/// word with a counting tail (`abuser123456`, a weak but real password).
+pub fn mostly_patterned(secret: &[u8]) -> bool {
+    let (_, all) = run_coverage(secret, 4);
+    all * 5 >= secret.len() * 3
+}
+
+/// True when `secret` is a placeholder of either kind.
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    placeholder(secret).is_some()
+}
+
+/// Classifies `secret` as a placeholder, or `None` when it may be real.
+pub fn placeholder(secret: &[u8]) -> Option<Placeholder> {
     if secret.is_empty() {
-        return true;
+        return Some(Placeholder::Template);
     }
     let lower: Vec<u8> = secret.iter().map(u8::to_ascii_lowercase).collect();
     if PLACEHOLDER_MARKERS
         .iter()
         .any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
+        || PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes())
+        || is_variable_reference(secret)
     {
-        return true;
-    }
-    if PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes()) {
-        return true;
-    }
-    if is_variable_reference(secret) {
-        return true;
-    }
-    // Mostly repeated or counting characters: `aaaa...`, `abcdef123456`,
-    // `AbCdEfGh...`. A short run inside an otherwise random value is not
-    // enough: real tokens contain `1234` by chance, test fixtures more often.
-    if run_coverage(secret, 4) * 2 >= secret.len() {
-        return true;
+        return Some(Placeholder::Template);
     }
     // A long value built from two or three characters ("abababab...").
     if secret.len() >= 16 {
@@ -165,10 +188,20 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
             .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
             .count();
         if distinct <= 3 {
-            return true;
+            return Some(Placeholder::Template);
         }
     }
-    false
+    // Mostly repeated or counting characters: `aaaa...`, `abcdef123456`,
+    // `AbCdEfGh...`. A short run inside an otherwise random value is not
+    // enough: real tokens contain `1234` by chance, test fixtures more often.
+    let (repeating, all) = run_coverage(secret, 4);
+    if repeating * 2 >= secret.len() {
+        return Some(Placeholder::Template);
+    }
+    if all * 2 >= secret.len() {
+        return Some(Placeholder::Counting);
+    }
+    None
 }
 
 /// Markers that suppress a finding on their own line or on the next line.
@@ -262,9 +295,6 @@ mod tests {
             "{{ secrets.X }}",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "0000000000000000",
-            "abcdef1234567890",
-            "AbCdEfGhIjKlMnOp",
-            "9876543210",
             "abababababababababab",
             "xoxa-2-511111111-31111111111-3111111111111-e039d0284",
             "password",
@@ -274,6 +304,32 @@ mod tests {
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
         }
+    }
+
+    #[test]
+    fn counting_values_are_their_own_kind() {
+        for p in [
+            "abcdef1234567890",
+            "AbCdEfGhIjKlMnOp",
+            "9876543210",
+            "12345678-ABCD-ABCD-ABCD-1234567890AB",
+        ] {
+            assert_eq!(
+                placeholder(p.as_bytes()),
+                Some(Placeholder::Counting),
+                "{p}"
+            );
+        }
+        assert!(mostly_patterned(b"abcdef1234567890"));
+        assert!(mostly_patterned(b"abcdefg12346+FJQCK"));
+        // Half word, half counting: a weak password, judged like any value.
+        assert_eq!(placeholder(b"abuser123456"), Some(Placeholder::Counting));
+        assert!(!mostly_patterned(b"abuser123456"));
+        // Filler wins over counting when both are there.
+        assert_eq!(
+            placeholder(b"aaaaaaaaaaaaaaaaaaaaaaaa1234"),
+            Some(Placeholder::Template)
+        );
     }
 
     #[test]

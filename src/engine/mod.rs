@@ -224,17 +224,38 @@ impl Engine {
     ) -> Vec<Finding> {
         candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
         candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
-        let mut kept: Vec<(Candidate, Tier, Option<&'static str>, Option<String>)> = Vec::new();
+        let mut kept: Vec<Kept> = Vec::new();
         for c in candidates {
             let rule = self.rules.get(c.rule as usize);
             let secret = &data[c.secret_start..c.secret_end];
+            let placeholder = if self.value_filters && rule.placeholder_filter {
+                filters::placeholder(secret)
+            } else {
+                None
+            };
+            // A counting value (`abcdef123456…`) in a provider's own format
+            // is reported low rather than dropped: it is most likely a
+            // fixture, but a rule that knows the format saw it, and entropy
+            // says nothing more about a value already known to be patterned.
+            // Catch-all rules have no format to vouch for it: they drop a
+            // value that is all pattern and judge one that is half word
+            // (`abuser123456`, a weak but real password) like any other.
+            let counting = match placeholder {
+                Some(filters::Placeholder::Template) => continue,
+                Some(filters::Placeholder::Counting) if rule.fallback => {
+                    if filters::mostly_patterned(secret) {
+                        continue;
+                    }
+                    false
+                }
+                Some(filters::Placeholder::Counting) => true,
+                None => false,
+            };
             if self.value_filters
+                && !counting
                 && let Some(min) = rule.entropy
                 && filters::shannon_entropy(secret) < min
             {
-                continue;
-            }
-            if self.value_filters && rule.placeholder_filter && filters::is_placeholder(secret) {
                 continue;
             }
             let (mut tier, mut provider, mut note) = (rule.tier, None, None);
@@ -282,15 +303,23 @@ impl Engine {
             if let Some(forced) = rule.tier_override {
                 tier = forced;
             }
+            if counting {
+                tier = Tier::Low;
+                note = Some(
+                    "the value counts up or down (abcd…, 1234…) like a documentation \
+                     placeholder; reported at low so it is seen, not blocking"
+                        .to_string(),
+                );
+            }
             if filters::suppressed_inline(data, c.secret_start) {
                 continue;
             }
-            kept.push((c, tier, provider, note));
+            kept.push((c, tier, provider, note, counting));
         }
         let kept = drop_shadowed(&self.rules, kept, specific_hits);
         let mut out = Vec::with_capacity(kept.len());
         let mut lines = LineCounter::new(data);
-        for (c, tier, provider, note) in kept {
+        for (c, tier, provider, note, patterned) in kept {
             let rule = self.rules.get(c.rule as usize);
             let secret = Secret::new(&data[c.secret_start..c.secret_end]);
             if self.allow.secret_allowed(&secret) {
@@ -309,6 +338,7 @@ impl Engine {
                 end_line,
                 secret,
                 note,
+                patterned,
                 origin: Origin::File,
             });
         }
@@ -316,7 +346,9 @@ impl Engine {
     }
 }
 
-type Kept = (Candidate, Tier, Option<&'static str>, Option<String>);
+/// A candidate that passed the filters: its tier, provider and note when a
+/// classifier or context changed them, and whether its value is patterned.
+type Kept = (Candidate, Tier, Option<&'static str>, Option<String>, bool);
 
 /// Drops a catch-all (`fallback`) finding that overlaps a specific one, or —
 /// for the secret-assignment catch-alls — whose value contains a specific

@@ -12,16 +12,17 @@ use blastwall::scan::{ScanOptions, scan_paths};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Share of positives that must be found, among those that are not
-/// placeholders or low-entropy values. The product rules say placeholders
-/// (`xxxx`, `EXAMPLE`, repeated or counting characters such as
-/// `12345678-ABCD-ABCD-ABCD-1234567890AB`) and low-entropy values are not
-/// findings, while the peers' suites label many such synthetic values
-/// positive; which positives those are is decided by the engine's own value
-/// filters (a second scan with them off), never by listing corpus strings.
+/// Share of all labelled positives that must be found, at any tier.
 const MIN_RECALL: f64 = 0.90;
-/// Share of all labelled positives that must be found (a regression floor).
-const MIN_RAW_RECALL: f64 = 0.69;
+/// Share that must be found among the positives that are not template
+/// placeholders or low-entropy values. The product rules say filler (`xxxx`,
+/// `EXAMPLE`, `${VAR}`, one repeated character) and low-entropy values are
+/// not findings, while the peers' suites label some such values positive;
+/// which positives those are is decided by the engine's own value filters (a
+/// second scan with them off), never by listing corpus strings. Counting
+/// values in a provider's format (`12345678-ABCD-ABCD-ABCD-1234567890AB`)
+/// are reported at low, so they count as found.
+const MIN_REAL_RECALL: f64 = 0.92;
 /// Share of negatives that may be flagged (by any rule, at any tier).
 const MAX_FLAGGED_NEGATIVES: f64 = 0.10;
 
@@ -122,8 +123,8 @@ fn corpus_recall_and_false_positives() {
         .zip(&flagged)
         .filter(|(c, f)| !c.positive && **f)
         .count();
-    let raw_recall = found as f64 / positives as f64;
-    let recall = found as f64 / (positives - placeholders) as f64;
+    let recall = found as f64 / positives as f64;
+    let real_recall = found as f64 / (positives - placeholders) as f64;
     let fp_rate = false_pos as f64 / negatives as f64;
 
     let mut misses: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -142,11 +143,9 @@ fn corpus_recall_and_false_positives() {
         "corpus: {} cases ({positives} positive, {negatives} negative)",
         cases.len()
     );
+    println!("recall, all positives: {found}/{positives} = {recall:.3} (bound {MIN_RECALL})");
     println!(
-        "recall, all positives: {found}/{positives} = {raw_recall:.3} (floor {MIN_RAW_RECALL})"
-    );
-    println!(
-        "recall, positives that are not placeholders or low-entropy: {found}/{} = {recall:.3} (bound {MIN_RECALL}; {placeholders} positives are placeholders or low-entropy)",
+        "recall, positives that are not placeholders or low-entropy: {found}/{} = {real_recall:.3} (bound {MIN_REAL_RECALL}; {placeholders} positives are placeholders or low-entropy)",
         positives - placeholders
     );
     println!(
@@ -171,6 +170,10 @@ fn corpus_recall_and_false_positives() {
     assert!(
         recall >= MIN_RECALL,
         "recall {recall:.3} is below {MIN_RECALL}"
+    );
+    assert!(
+        real_recall >= MIN_REAL_RECALL,
+        "recall on real-looking positives {real_recall:.3} is below {MIN_REAL_RECALL}"
     );
     assert!(
         fp_rate <= MAX_FLAGGED_NEGATIVES,

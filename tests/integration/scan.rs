@@ -60,6 +60,31 @@ fn low_tier_reports_but_does_not_block_by_default() {
 }
 
 #[test]
+fn patterned_values_are_low_and_filler_is_dropped() {
+    let t = Tree::new();
+    // A counting value in Snyk's exact format: seen, not blocking.
+    t.write(
+        "ci.env",
+        "SNYK_TOKEN=12345678-ABCD-ABCD-ABCD-1234567890AB\n\
+         GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\
+         API_SECRET=abcdef1234567890abcdef1234567890\n",
+    );
+    let r = t.run(&["scan", "--format", "json"]);
+    r.expect_code(0);
+    let j = r.json();
+    let findings = j["findings"].as_array().unwrap();
+    // Only the provider-format value is reported; filler (`xxxx`) and a
+    // counting value under a generic name are not findings.
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    assert_eq!(findings[0]["rule"], "snyk-api-token");
+    assert_eq!(findings[0]["tier"], "low");
+    assert!(
+        findings[0]["note"].as_str().unwrap().contains("counts up"),
+        "{}",
+        r.stdout
+    );
+}
+#[test]
 fn json_shape_is_stable() {
     let t = Tree::new();
     t.write("conf/app.yml", format!("token: {GHP}\n"));
