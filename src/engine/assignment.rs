@@ -319,7 +319,12 @@ pub fn judge(m: Matched<'_>) -> Verdict {
     if !m.quoted && is_code_file(m.path) {
         return Verdict::Reject;
     }
-    if names_a_secret(value) || is_wordy(value) {
+    // A quoted value with a symbol inside a word (`super$ecret`, `pa55!word`)
+    // is a typed literal, never a name in code, however word-like it reads.
+    let symbolic = m.quoted
+        && value.iter().skip(1).any(|b| b"!@#$%^&*+=?~".contains(b))
+        && !value.iter().any(u8::is_ascii_whitespace);
+    if names_a_secret(value) || (is_wordy(value) && !symbolic) {
         return Verdict::Reject;
     }
     // `f("password", "x")`: an argument list is only a secret assignment
@@ -450,6 +455,7 @@ mod tests {
             "XxK6G3m_pQ8nR2vT4wY9jL5bN7cA1dF3hJ0iM4eP9sW2u"
         ));
         assert!(keep("password", "abuser123456"));
+        assert!(keep("my_password", "super$ecret"));
         assert!(keep(
             "credentials",
             "0afae57f3ccfd9d7f5767067bc48b30f719e271ba470488056e37ab35d4b6506"
