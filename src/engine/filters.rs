@@ -149,7 +149,8 @@ pub enum Placeholder {
     /// `12345678-ABCD-ABCD-ABCD-1234567890AB`. Documentation and test
     /// fixtures look like this, but so could a hand-made key in a provider's
     /// exact format, so a provider rule reports it at the lowest tier (seen,
-    /// not blocking) while catch-all rules drop it.
+    /// not blocking) while catch-all rules drop it when it is
+    /// [`mostly_patterned`].
     Counting,
 }
 
@@ -159,11 +160,6 @@ pub enum Placeholder {
 pub fn mostly_patterned(secret: &[u8]) -> bool {
     let (_, all) = run_coverage(secret, 4);
     all * 5 >= secret.len() * 3
-}
-
-/// True when `secret` is a placeholder of either kind.
-pub fn is_placeholder(secret: &[u8]) -> bool {
-    placeholder(secret).is_some()
 }
 
 /// Classifies `secret` as a placeholder, or `None` when it may be real.
@@ -277,6 +273,10 @@ fn contains_any(hay: &[u8], needles: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn is_placeholder(secret: &[u8]) -> bool {
+        placeholder(secret).is_some()
+    }
 
     #[test]
     fn entropy_of_uniform_and_constant() {

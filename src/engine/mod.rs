@@ -242,13 +242,12 @@ impl Engine {
             // (`abuser123456`, a weak but real password) like any other.
             let counting = match placeholder {
                 Some(filters::Placeholder::Template) => continue,
-                Some(filters::Placeholder::Counting) if rule.fallback => {
-                    if filters::mostly_patterned(secret) {
-                        continue;
-                    }
-                    false
+                Some(filters::Placeholder::Counting)
+                    if rule.fallback && filters::mostly_patterned(secret) =>
+                {
+                    continue;
                 }
-                Some(filters::Placeholder::Counting) => true,
+                Some(filters::Placeholder::Counting) => !rule.fallback,
                 None => false,
             };
             if self.value_filters
