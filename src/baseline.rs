@@ -16,7 +16,6 @@ use crate::tier::Tier;
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 
 /// The baseline's file name at the repository root.
@@ -198,8 +197,10 @@ impl Baseline {
             message: format!("malformed baseline: {e}"),
         })?;
         if file.version != BASELINE_VERSION {
-            return Err(LocatedError::whole_file(
+            return Err(LocatedError::at_offset(
                 path,
+                &text,
+                key_offset(&text, "version", 0),
                 format!(
                     "baseline version {} is not supported by this blastwall (it reads version {BASELINE_VERSION}); \
                      upgrade blastwall",
@@ -210,14 +211,25 @@ impl Baseline {
         let key = from_hex(&file.hmac_key)
             .filter(|k| k.len() >= 16)
             .ok_or_else(|| {
-                LocatedError::whole_file(path, "hmac_key must be at least 16 bytes of hex")
-            })?;
-        for e in &file.entries {
-            if from_hex(&e.secret_hmac).is_none_or(|h| h.len() != 32) {
-                return Err(LocatedError::whole_file(
+                LocatedError::at_offset(
                     path,
+                    &text,
+                    key_offset(&text, "hmac_key", 0),
+                    "hmac_key must be at least 16 bytes of hex; regenerate the baseline with \
+                     `blastwall baseline --update`",
+                )
+            })?;
+        let mut from = 0;
+        for e in &file.entries {
+            from = key_offset(&text, "secret_hmac", from + 1);
+            if from_hex(&e.secret_hmac).is_none_or(|h| h.len() != 32) {
+                return Err(LocatedError::at_offset(
+                    path,
+                    &text,
+                    from,
                     format!(
-                        "entry for {} ({}) has a secret_hmac that is not 64 hex digits",
+                        "the entry for {} ({}) has a secret_hmac that is not 64 hex digits; \
+                         remove the entry and accept the finding again",
                         e.path, e.rule
                     ),
                 ));
@@ -238,18 +250,51 @@ impl Baseline {
         out
     }
 
-    /// Writes the baseline atomically: a temp file beside it, then a rename.
+    /// Writes the baseline atomically.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&self.to_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        crate::atomic::write(path, &self.to_bytes(), None)
     }
+
+    /// The baseline in effect for a command at `root`: `explicit` if given
+    /// (it must exist), else `.blastwall-baseline.json` at `root` if there
+    /// is one. A malformed baseline is an error, never silently ignored.
+    pub fn discover(
+        explicit: Option<&Path>,
+        root: &Path,
+    ) -> Result<Option<Baseline>, LocatedError> {
+        match explicit {
+            Some(path) => Baseline::load(path).map(Some),
+            None => {
+                let path = root.join(BASELINE_FILE_NAME);
+                if path.exists() {
+                    Baseline::load(&path).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    /// Splits off the findings this baseline accepts; returns the rest and
+    /// how many were accepted.
+    pub fn split(&self, findings: Vec<Finding>, any_path: bool) -> (Vec<Finding>, u64) {
+        let before = findings.len();
+        let kept: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| !self.accepts(f, any_path))
+            .collect();
+        let accepted = (before - kept.len()) as u64;
+        (kept, accepted)
+    }
+}
+
+/// Byte offset of the `"key":` at or after `from` in a JSON text (0 if
+/// absent), to point an error at the field it concerns.
+fn key_offset(text: &str, key: &str, from: usize) -> usize {
+    let needle = format!("\"{key}\"");
+    text.get(from.min(text.len())..)
+        .and_then(|rest| rest.find(&needle))
+        .map_or(0, |at| from + at)
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
@@ -264,9 +309,8 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
 
 /// 32 bytes from the operating system's random source.
 fn random_key() -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
     let mut key = vec![0u8; 32];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+    getrandom::fill(&mut key).map_err(std::io::Error::other)?;
     Ok(key)
 }
 

@@ -155,10 +155,7 @@ impl FileCache {
             .expect("no cache user panicked")
             .clone();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        let mut out = Vec::with_capacity(64 * entries.len() + 64);
         writeln!(out, "{HEADER} {key}")?;
         for (rel, s) in entries {
             if rel.contains('\n') {
@@ -166,10 +163,7 @@ impl FileCache {
             }
             writeln!(out, "{} {} {} {rel}", s.size, s.mtime_ns, s.inode)?;
         }
-        out.flush()?;
-        drop(out);
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        crate::atomic::write(path, &out, None)
     }
 }
 

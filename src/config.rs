@@ -4,12 +4,14 @@
 //! Unknown keys are errors, and every error names the file, line and column,
 //! because a typo that silently disables a policy is worse than no config.
 
-use crate::engine::{Allowlist, Engine};
 use crate::error::LocatedError;
+use crate::finding::Secret;
 use crate::rules::schema::RawRule;
-use crate::rules::{self, RuleSet, RuleSource, compile_path_globs};
+use crate::rules::{self, compile_path_globs};
 use crate::tier::Tier;
+use globset::GlobSet;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -123,11 +125,31 @@ pub struct ReachPolicy {
     pub max_file_size: u64,
 }
 
-/// A loaded, validated config. `Config::default()` is the policy without a file.
+/// What a repository's config allowlists.
+#[derive(Debug, Default, Clone)]
+pub struct Allowlist {
+    /// Files under these globs are not scanned.
+    pub paths: Option<GlobSet>,
+    /// A finding whose secret matches one of these is dropped.
+    pub regexes: Vec<regex::bytes::Regex>,
+    /// SHA-256 (lowercase hex) of secrets accepted deliberately.
+    pub secret_sha256: HashSet<String>,
+}
+
+impl Allowlist {
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.paths.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    pub fn secret_allowed(&self, secret: &Secret) -> bool {
+        self.regexes.iter().any(|r| r.is_match(secret.expose()))
+            || (!self.secret_sha256.is_empty() && self.secret_sha256.contains(&secret.sha256_hex()))
+    }
+}
+
+/// A loaded, validated config. [`Config::defaults`] is the policy without a file.
 #[derive(Debug)]
 pub struct Config {
-    /// Where it came from (None: defaults).
-    pub path: Option<PathBuf>,
     /// Findings at or above this tier block (exit 1).
     pub block: Tier,
     /// Hooks block on an internal error unless this is false.
@@ -135,14 +157,15 @@ pub struct Config {
     pub max_file_size: u64,
     pub skip_dirs: Vec<String>,
     pub reach: ReachPolicy,
-    /// Built-in rules plus this config's rules and allowlists.
-    pub engine: Engine,
+    /// Rules this config adds, disables or re-tiers.
+    pub rule_changes: rules::Changes,
+    pub allow: Allowlist,
     /// SHA-256 of the config file's text (empty without a file): part of
     /// cache keys, so a config change invalidates cached results.
     pub text_hash: String,
 }
 
-/// What a config file says, before the engine is built from it.
+/// What a config file says, with where it says it (for error positions).
 struct Settings {
     path: Option<PathBuf>,
     text: String,
@@ -182,18 +205,17 @@ impl Config {
         let text_hash = if text.is_empty() {
             String::new()
         } else {
-            crate::finding::Secret::new(text.as_bytes()).sha256_hex()
+            crate::finding::hex(&Sha256::digest(text.as_bytes()))
         };
         let settings = Settings { path, text, raw };
-        let engine = settings.engine()?;
         Ok(Config {
-            path: settings.path,
             block,
             fail_closed,
             max_file_size,
             skip_dirs,
             reach,
-            engine,
+            rule_changes: settings.rule_changes()?,
+            allow: settings.allowlist()?,
             text_hash,
         })
     }
@@ -234,63 +256,51 @@ impl Settings {
         LocatedError::at_offset(self.file(), &self.text, offset, msg)
     }
 
-    /// Builds the engine: built-in rules, then this config's changes.
-    fn engine(&self) -> Result<Engine, LocatedError> {
-        let mut all = rules::load_builtin()?;
-        let builtin_ids: HashSet<String> = all.iter().map(|r| r.id.clone()).collect();
+    /// This config's changes to the built-in rules, each checked against
+    /// them: added rules must compile and not reuse a built-in id; disabled
+    /// and re-tiered ids must exist.
+    fn rule_changes(&self) -> Result<rules::Changes, LocatedError> {
+        let builtin = rules::builtin()?;
+        let mut known: HashSet<String> = builtin.iter().map(|r| r.id.clone()).collect();
         for r in &self.raw.rule {
             rules::schema::validate_rule(self.file(), &self.text, r)?;
-            if builtin_ids.contains(r.id.get_ref()) {
+            if known.contains(r.id.get_ref()) {
+                let taken = if builtin.iter().any(|b| &b.id == r.id.get_ref()) {
+                    "is a built-in rule; pick another id, or change its tier under [rules] tiers"
+                } else {
+                    "is defined twice"
+                };
                 return Err(self.err(
                     r.id.span().start,
-                    format!(
-                        "rule id `{}` is a built-in rule; pick another id, or change its tier under [rules] tiers",
-                        r.id.get_ref()
-                    ),
+                    format!("rule id `{}` {taken}", r.id.get_ref()),
                 ));
             }
+            known.insert(r.id.get_ref().clone());
         }
-        let source = RuleSource::File(self.file().to_path_buf());
-        let added =
-            rules::raws_to_rules(self.file(), &self.text, self.raw.rule.clone(), source, true)?;
-        let mut seen: HashSet<String> = builtin_ids;
-        for r in &added {
-            if !seen.insert(r.id.clone()) {
-                return Err(LocatedError::whole_file(
-                    self.file(),
-                    format!("duplicate rule id `{}`", r.id),
-                ));
-            }
-        }
-        all.extend(added);
+        let added = rules::raws_to_rules(self.file(), &self.text, self.raw.rule.clone(), true)?;
+        let mut changes = rules::Changes {
+            added,
+            ..Default::default()
+        };
         for id in &self.raw.rules.disable {
-            if !all.iter().any(|r| &r.id == id.get_ref()) {
+            if !known.contains(id.get_ref()) {
                 return Err(self.err(
                     id.span().start,
                     format!("[rules] disable: no rule with id `{}`", id.get_ref()),
                 ));
             }
+            changes.disabled.insert(id.get_ref().clone());
         }
-        let disabled: HashSet<&str> = self
-            .raw
-            .rules
-            .disable
-            .iter()
-            .map(|s| s.get_ref().as_str())
-            .collect();
-        all.retain(|r| !disabled.contains(r.id.as_str()));
         for (id, tier) in &self.raw.rules.tiers {
-            match all.iter_mut().find(|r| &r.id == id.get_ref()) {
-                Some(rule) => rule.tier_override = Some(*tier),
-                None => {
-                    return Err(self.err(
-                        id.span().start,
-                        format!("[rules] tiers: no rule with id `{}`", id.get_ref()),
-                    ));
-                }
+            if !known.contains(id.get_ref()) {
+                return Err(self.err(
+                    id.span().start,
+                    format!("[rules] tiers: no rule with id `{}`", id.get_ref()),
+                ));
             }
+            changes.tiers.insert(id.get_ref().clone(), *tier);
         }
-        Ok(Engine::new(RuleSet::new(all), self.allowlist()?))
+        Ok(changes)
     }
 
     fn allowlist(&self) -> Result<Allowlist, LocatedError> {
@@ -337,12 +347,14 @@ impl Settings {
 /// git repository containing `start` (a directory or file), or `start`
 /// itself outside a repository.
 pub fn project_root(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() {
-        start.parent().unwrap_or(Path::new("."))
-    } else {
-        start
-    };
+    // Canonicalise first: the parent of a bare relative file name (`scan
+    // .env`) is the empty path, which names no directory.
     let abs = std::fs::canonicalize(start).ok()?;
+    let abs = if abs.is_dir() {
+        abs
+    } else {
+        abs.parent()?.to_path_buf()
+    };
     let root = abs
         .ancestors()
         .find(|dir| dir.join(".git").exists())
@@ -380,9 +392,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.block, Tier::Medium);
-        let e = &c.engine;
-        assert!(e.rules.find("generic-secret-assignment").is_none());
-        assert_eq!(e.rules.find("jwt").unwrap().tier_override, Some(Tier::High));
+        let rules = c.rule_changes.apply(rules::builtin().unwrap());
+        assert!(!rules.iter().any(|r| r.id == "generic-secret-assignment"));
+        let jwt = rules.iter().find(|r| r.id == "jwt").unwrap();
+        assert_eq!(jwt.tier_override, Some(Tier::High));
     }
 
     #[test]

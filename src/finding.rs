@@ -82,8 +82,11 @@ pub enum Origin {
     File,
     /// Added lines in the index about to be committed.
     Staged,
-    /// Added lines in a commit about to be pushed (or in history).
+    /// Added lines in a commit about to be pushed (or in history), or its message.
     Commit { id: String, date: Option<String> },
+    /// Published through a ref: its name, its tags' messages, or the blob
+    /// or tree a tag points at.
+    Ref { name: String },
     /// A file in the working tree an agent can read.
     Worktree,
     /// A variable in the environment an agent session would inherit.
@@ -98,6 +101,7 @@ impl Origin {
             Origin::File => "file",
             Origin::Staged => "staged",
             Origin::Commit { .. } => "commit",
+            Origin::Ref { .. } => "ref",
             Origin::Worktree => "worktree",
             Origin::Environment => "environment",
             Origin::Home => "home",
@@ -132,6 +136,12 @@ pub struct Finding {
 impl Finding {
     pub fn redacted(&self) -> String {
         self.secret.redacted()
+    }
+
+    /// What makes two findings the same credential at the same place:
+    /// rule, path and secret (not position, tier or origin).
+    pub fn identity(&self) -> (String, String, Secret) {
+        (self.rule.clone(), self.path.clone(), self.secret.clone())
     }
 
     /// A stable identifier: the first 16 hex digits of SHA-256 over the rule,

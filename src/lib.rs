@@ -2,15 +2,20 @@
 //! a repository, or from sitting in files an AI coding agent can read.
 //!
 //! The pieces, in the order data flows through them:
-//! - [`rules`]: what credentials look like and how dangerous each kind is;
-//! - [`config`]: a repo's `.blastwall.toml` (extra rules, allowlists, policy);
-//! - [`engine`]: keyword prefilter, windowed regexes, filters, classifiers;
-//! - [`scan`]: walking files on disk;
-//! - [`report`]: human, JSON and SARIF output;
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line; arguments in, exit code out. Only it prints.
+//! - [`config`]: a repository's `.blastwall.toml` (policy, allowlists, rule changes);
+//! - [`rules`]: what credentials look like and how dangerous each kind is (data);
+//! - [`git`]: the only code that reads git (index, commits, blobs, refs);
+//! - [`source`]: every producer of bytes to scan (working tree, index, pushed
+//!   commits, history, home and environment) and the one funnel they go through;
+//! - [`engine`]: bytes in, tiered findings out (keywords, regexes, filters, classifiers);
+//! - [`baseline`]: findings a team accepted; [`reach`]: what an agent can read,
+//!   and [`cache`]: files known clean;
+//! - [`hooks`]: the git hooks' check, and installing them;
+//! - [`report`]: human, JSON and SARIF output.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod audit;
+pub mod atomic;
 pub mod baseline;
 pub mod cache;
 #[allow(clippy::print_stdout, clippy::print_stderr)]
@@ -20,10 +25,10 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod git;
-pub mod hook;
-pub mod install;
+pub mod hooks;
+pub mod lines;
 pub mod reach;
 pub mod report;
 pub mod rules;
-pub mod scan;
+pub mod source;
 pub mod tier;

@@ -14,16 +14,17 @@
 use crate::baseline::Baseline;
 use crate::cache::FileCache;
 use crate::config::{Config, ReachPolicy};
+use crate::engine::Engine;
 use crate::finding::{Finding, Origin, Secret};
 use crate::rules::compile_path_globs;
-use crate::scan::{ScanError, ScanOptions, ScanStats, scan_paths};
+use crate::source::worktree::{self, Walk, WalkError};
+use crate::source::{Funnel, Limits, Scanned};
 use crate::tier::Tier;
 use globset::GlobSet;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Agent ignore files: each steers one agent's own tools, none its shell.
 pub const AGENT_IGNORE_FILES: &[&str] = &[
@@ -165,11 +166,28 @@ impl AgentControls {
     }
 }
 
-/// Findings in the reachable working tree, and what was read.
-#[derive(Debug, Default)]
-pub struct ReachScan {
-    pub findings: Vec<Finding>,
-    pub stats: ScanStats,
+impl Exposure {
+    /// What a report says about a finding with this exposure, if anything.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Exposure::Reachable => None,
+            Exposure::Advisory(by) => Some(format!(
+                "advisory only: {} lists this file, but no agent ignore file or tool rule stops an agent's shell from reading it",
+                by.join(", ")
+            )),
+            Exposure::Mitigated(by) => Some(format!(
+                "mitigated: {by} denies sandboxed reads of this file; commands run outside the sandbox still read it"
+            )),
+        }
+    }
+}
+
+/// Adds `extra` to a finding's note.
+pub fn add_note(f: &mut Finding, extra: String) {
+    f.note = Some(match f.note.take() {
+        Some(old) => format!("{old}; {extra}"),
+        None => extra,
+    });
 }
 
 /// The cache key: anything that can change a file's findings.
@@ -192,37 +210,34 @@ fn cache_key(config: &Config, policy: &ReachPolicy) -> String {
 pub fn scan_worktree(
     root: &Path,
     config: &Config,
+    engine: &Engine,
     cache_file: Option<&Path>,
-) -> Result<ReachScan, ScanError> {
+) -> Result<Scanned, WalkError> {
     let policy = &config.reach;
     let key = cache_key(config, policy);
     let matters_from = policy.warn.min(policy.block);
-    let cache = cache_file.map(|p| Arc::new(FileCache::load(p, &key, matters_from)));
-    let opts = ScanOptions {
+    let cache = cache_file.map(|p| FileCache::load(p, &key, matters_from));
+    let funnel = Funnel::new(
+        engine,
+        Limits {
+            max_size: policy.max_file_size,
+        },
+    )
+    .with_cache(cache.as_ref());
+    let walk = Walk {
         skip_dirs: policy.skip_dirs.clone(),
-        max_file_size: policy.max_file_size,
         threads: 0,
-        cache: cache.clone(),
+        origin: Origin::Worktree,
+        stamps: cache.is_some(),
     };
-    let outcome = scan_paths(&config.engine, &[root.to_path_buf()], &opts)?;
+    let scanned = worktree::scan(&funnel, &[root.to_path_buf()], &walk)?;
     if let (Some(cache), Some(path)) = (cache, cache_file)
         && cache.needs_save()
     {
         // A cache that cannot be written only costs speed next time.
         let _ = cache.save(path, &key);
     }
-    let findings = outcome
-        .findings
-        .into_iter()
-        .map(|mut f| {
-            f.origin = Origin::Worktree;
-            f
-        })
-        .collect();
-    Ok(ReachScan {
-        findings,
-        stats: outcome.stats,
-    })
+    Ok(scanned)
 }
 
 /// What the reach check concludes for a hook.
@@ -255,7 +270,7 @@ pub fn judge(
 ) -> ReachVerdict {
     let mut v = ReachVerdict::default();
     for mut f in findings {
-        if already.contains(&(f.rule.clone(), f.path.clone(), f.secret.clone())) {
+        if already.contains(&f.identity()) {
             continue;
         }
         if baseline.is_some_and(|b| b.accepts(&f, any_path)) {
@@ -269,21 +284,8 @@ pub fn judge(
             continue;
         }
         let exposure = controls.exposure(&f.path);
-        let note = match &exposure {
-            Exposure::Reachable => None,
-            Exposure::Advisory(by) => Some(format!(
-                "advisory only: {} lists this file, but no agent ignore file or tool rule stops an agent's shell from reading it",
-                by.join(", ")
-            )),
-            Exposure::Mitigated(by) => Some(format!(
-                "mitigated: {by} denies sandboxed reads of this file; commands run outside the sandbox still read it"
-            )),
-        };
-        if let Some(n) = note {
-            f.note = Some(match f.note.take() {
-                Some(old) => format!("{old}; {n}"),
-                None => n,
-            });
+        if let Some(n) = exposure.note() {
+            add_note(&mut f, n);
         }
         if f.tier >= policy.block && !matches!(exposure, Exposure::Mitigated(_)) {
             v.blocking.push(f);

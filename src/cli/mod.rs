@@ -1,35 +1,39 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in
-//! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`.
-//! Only this layer prints, and only `main` turns an [`Outcome`] into an exit code.
+//! its own module with the same shape, `run(&Global, &Args) -> Result<Outcome>`,
+//! and the same idea has the same flag everywhere (`--format`, `--block`,
+//! `--baseline`, `--quiet`). Only this layer prints, and only [`main`] turns
+//! an [`Outcome`] into an exit code.
 
-mod accept_cmd;
-mod audit_cmd;
-mod baseline_cmd;
-mod hook_cmd;
-mod install_cmd;
+mod accept;
+mod audit;
+mod baseline;
+mod hash;
+mod hook;
+mod install;
+mod pre_commit;
+mod pre_push;
 mod progress;
-mod rules_cmd;
-mod scan_cmd;
+mod rules;
+mod scan;
+mod uninstall;
 
-use crate::baseline::{BASELINE_FILE_NAME, Baseline};
+use crate::baseline::Baseline;
 use crate::config::{Config, project_root};
-use crate::finding::Finding;
-use crate::report::Style;
-use anyhow::Result;
+use crate::engine::Engine;
+use crate::report::{Format, Style, escape};
+use crate::tier::Tier;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// How a command ended; `main` maps it to the process exit code.
+/// How a command ended; [`main`] maps it to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Nothing at or above the block tier (exit 0).
     Clean,
     /// Something at or above the block tier (exit 1).
     Blocked,
-    /// Bad arguments, bad config, unreadable root, internal error (exit 2).
-    Error,
 }
 
 impl Outcome {
@@ -37,10 +41,21 @@ impl Outcome {
         match self {
             Outcome::Clean => ExitCode::SUCCESS,
             Outcome::Blocked => ExitCode::from(1),
-            Outcome::Error => ExitCode::from(2),
+        }
+    }
+
+    fn blocked_if(blocked: bool) -> Outcome {
+        if blocked {
+            Outcome::Blocked
+        } else {
+            Outcome::Clean
         }
     }
 }
+
+/// Exit code for bad arguments, bad config, unreadable input or an internal
+/// error; hooks block on it (fail closed).
+const EXIT_ERROR: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -54,7 +69,7 @@ pub enum ColorChoice {
 #[derive(Debug, Parser)]
 #[command(name = "blastwall", version, about, long_about = None)]
 pub struct Cli {
-    /// Colour in human output: auto (a terminal, and NO_COLOR unset), always, never.
+    /// Colour in human output: auto (a terminal, honouring NO_COLOR, CLICOLOR and CLICOLOR_FORCE), always, never.
     #[arg(long, value_enum, default_value = "auto", global = true)]
     pub color: ColorChoice,
     /// Use this config file instead of the repository's .blastwall.toml.
@@ -67,26 +82,26 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and directories, including git-ignored and untracked files.
-    Scan(scan_cmd::ScanArgs),
+    Scan(scan::Args),
     /// The pre-commit hook: scan what the index is about to commit.
-    PreCommit(hook_cmd::HookArgs),
+    PreCommit(pre_commit::Args),
     /// The pre-push hook: scan every commit a push publishes (reads git's stdin).
-    PrePush(hook_cmd::PrePushArgs),
+    PrePush(pre_push::Args),
     /// Install the pre-commit and pre-push hooks (existing hooks are kept and chained).
-    Install(install_cmd::InstallArgs),
+    Install(install::Args),
     /// Remove blastwall's hooks and restore what was there before.
-    Uninstall(install_cmd::InstallArgs),
+    Uninstall(uninstall::Args),
     /// Record the current findings (tree, and history with --history) as accepted.
-    Baseline(baseline_cmd::BaselineCmdArgs),
+    Baseline(baseline::Args),
     /// Accept one finding deliberately, with a reason, in the baseline.
-    Accept(accept_cmd::AcceptArgs),
+    Accept(accept::Args),
     /// List every credential an agent session started here would inherit.
-    Audit(audit_cmd::AuditArgs),
+    Audit(audit::Args),
     /// List the rules or run their self-tests.
     #[command(subcommand)]
-    Rules(rules_cmd::RulesCommand),
+    Rules(rules::Args),
     /// Print the SHA-256 of a secret read from stdin, for [allowlist] secrets.
-    Hash,
+    Hash(hash::Args),
 }
 
 /// Options every subcommand shares.
@@ -95,44 +110,75 @@ pub struct Global {
     pub config: Option<PathBuf>,
 }
 
+/// A repository's policy and the engine it asks for.
+pub struct Loaded {
+    pub config: Config,
+    pub engine: Engine,
+}
+
 impl Global {
     /// Human-output style for stdout.
     pub fn style(&self) -> Style {
-        self.style_when(std::io::stdout().is_terminal())
+        self.style_for(&std::io::stdout())
     }
 
     /// Human-output style for stderr (hooks report there).
     pub fn style_for_stderr(&self) -> Style {
-        self.style_when(std::io::stderr().is_terminal())
+        self.style_for(&std::io::stderr())
     }
 
-    fn style_when(&self, terminal: bool) -> Style {
+    fn style_for(&self, stream: &impl anstream::stream::RawStream) -> Style {
         let color = match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
+            ColorChoice::Auto => !matches!(
+                anstream::AutoStream::choice(stream),
+                anstream::ColorChoice::Never
+            ),
         };
         Style { color }
     }
 
-    /// The config for a command working at `start`: `--config FILE`, else
-    /// the file named by `BLASTWALL_CONFIG`, else the repository's
-    /// `.blastwall.toml`. The variable reaches hooks that git starts.
-    pub fn load_config(&self, start: &Path) -> Result<Config> {
-        let from_env = std::env::var_os("BLASTWALL_CONFIG")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        let explicit = self.config.clone().or(from_env);
-        Ok(Config::discover(explicit.as_deref(), start)?)
+    /// The config file named by `--config`, else by `BLASTWALL_CONFIG` (which
+    /// reaches hooks that git starts).
+    fn explicit_config(&self) -> Option<PathBuf> {
+        self.config.clone().or_else(|| {
+            std::env::var_os("BLASTWALL_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
+
+    /// The config and engine for a command working at `start`: the
+    /// explicit config, else the repository's `.blastwall.toml`.
+    pub fn load(&self, start: &Path) -> Result<Loaded> {
+        let config = Config::discover(self.explicit_config().as_deref(), start)?;
+        let engine = Engine::for_config(&config)?;
+        Ok(Loaded { config, engine })
+    }
+
+    /// For commands that read no config: `--config` is an error, not ignored.
+    pub fn reject_config(&self, command: &str) -> Result<()> {
+        if self.config.is_some() {
+            bail!("`blastwall {command}` reads no config; remove --config");
+        }
+        Ok(())
     }
 }
 
+/// How findings are written; the same flags on every command that reports.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Print findings only: no summary line, no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// How commands that report findings use the baseline.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct BaselineArgs {
     /// Use this baseline instead of the repository's .blastwall-baseline.json.
     #[arg(long = "baseline", value_name = "FILE")]
@@ -146,42 +192,22 @@ pub struct BaselineArgs {
 }
 
 impl BaselineArgs {
-    /// The baseline in effect for a command working at `start`, if any. A
-    /// malformed one is an error, never silently ignored.
+    /// The baseline in effect for a command working at `start`, if any.
     pub fn load(&self, start: &Path) -> Result<Option<Baseline>> {
         if self.no_baseline {
             return Ok(None);
         }
-        let path = match &self.file {
-            Some(p) => p.clone(),
-            None => match project_root(start) {
-                Some(root) => root.join(BASELINE_FILE_NAME),
-                None => return Ok(None),
-            },
-        };
-        if self.file.is_none() && !path.exists() {
-            return Ok(None);
-        }
-        Ok(Some(Baseline::load(&path)?))
+        let root = project_root(start).unwrap_or_else(|| start.to_path_buf());
+        Ok(Baseline::discover(self.file.as_deref(), &root)?)
     }
+}
 
-    /// Splits off accepted findings; returns the rest and how many were accepted.
-    pub fn apply(
-        &self,
-        baseline: Option<&Baseline>,
-        findings: Vec<Finding>,
-    ) -> (Vec<Finding>, u64) {
-        let Some(b) = baseline else {
-            return (findings, 0);
-        };
-        let before = findings.len();
-        let kept: Vec<Finding> = findings
-            .into_iter()
-            .filter(|f| !b.accepts(f, self.match_any_path))
-            .collect();
-        let accepted = (before - kept.len()) as u64;
-        (kept, accepted)
-    }
+/// `--block TIER`: the tier at and above which findings block (exit 1).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BlockArgs {
+    /// Exit 1 on findings at or above this tier [default: the config's block tier; audit: never].
+    #[arg(long, value_name = "TIER", alias = "fail-on")]
+    pub block: Option<Tier>,
 }
 
 /// Parses arguments, runs the command, prints any error once, and returns the exit code.
@@ -191,7 +217,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                ExitCode::from(EXIT_ERROR)
             } else {
                 ExitCode::SUCCESS
             };
@@ -202,25 +228,23 @@ pub fn main() -> ExitCode {
         config: cli.config,
     };
     let result = match &cli.command {
-        Command::Scan(args) => scan_cmd::run(&global, args),
-        Command::PreCommit(args) => hook_cmd::pre_commit(&global, args),
-        Command::PrePush(args) => hook_cmd::pre_push(&global, args),
-        Command::Install(args) => install_cmd::install(&global, args),
-        Command::Baseline(args) => baseline_cmd::run(&global, args),
-        Command::Accept(args) => accept_cmd::run(&global, args),
-        Command::Audit(args) => audit_cmd::run(&global, args),
-        Command::Uninstall(args) => install_cmd::uninstall(&global, args),
-        Command::Rules(cmd) => rules_cmd::run(&global, cmd),
-        Command::Hash => hash_stdin(),
+        Command::Scan(args) => scan::run(&global, args),
+        Command::PreCommit(args) => pre_commit::run(&global, args),
+        Command::PrePush(args) => pre_push::run(&global, args),
+        Command::Install(args) => install::run(&global, args),
+        Command::Uninstall(args) => uninstall::run(&global, args),
+        Command::Baseline(args) => baseline::run(&global, args),
+        Command::Accept(args) => accept::run(&global, args),
+        Command::Audit(args) => audit::run(&global, args),
+        Command::Rules(args) => rules::run(&global, args),
+        Command::Hash(args) => hash::run(&global, args),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("blastwall: error: {e:#}");
-            Outcome::Error.exit_code()
+            eprintln!("blastwall: error: {}", escape::text(&format!("{e:#}")));
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
@@ -231,21 +255,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-fn hash_stdin() -> Result<Outcome> {
-    use std::io::Read;
-    let mut input = Vec::new();
-    std::io::stdin().read_to_end(&mut input)?;
-    // A trailing newline from `echo` is almost never part of the secret.
-    while input.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-        input.pop();
-    }
-    if input.is_empty() {
-        anyhow::bail!(
-            "nothing on stdin: pipe the secret in, e.g. `printf %s \"$TOKEN\" | blastwall hash`"
-        );
-    }
-    println!("{}", crate::finding::Secret::new(&input).sha256_hex());
-    Ok(Outcome::Clean)
 }

@@ -6,8 +6,8 @@
 //! decides: is the name really a secret's, and does the value look like a
 //! literal secret rather than code, a type, a path or a template?
 
-use super::classify::{Matched, Verdict};
 use super::filters::shannon_entropy;
+use super::verdict::{Matched, Verdict};
 
 /// Name fragments (normalised: lowercase, no separators) that name something
 /// other than a secret, although they contain "token", "secret", "key", ...

@@ -6,41 +6,12 @@
 //! the tier follow the credential instead of the worst case of its format,
 //! without ever sending the secret anywhere.
 
+use super::verdict::{Matched, Verdict};
 use crate::rules::schema::Classifier;
 use crate::tier::Tier;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// What a classifier concluded about one secret.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    /// Keep the rule's tier.
-    Keep,
-    /// Use this tier (and provider, when it names one) instead, with a note why.
-    Retier {
-        tier: Tier,
-        provider: Option<&'static str>,
-        note: String,
-    },
-    /// Not a credential after all (e.g. a "JWT" whose header is not JSON).
-    Reject,
-}
-
-/// What a rule matched: the secret, and the name it was assigned to when the
-/// rule captures one (group `key`).
-#[derive(Debug, Clone, Copy)]
-pub struct Matched<'a> {
-    pub secret: &'a [u8],
-    pub key: Option<&'a [u8]>,
-    /// Whether a quote character opens the secret (`"…"`): a literal.
-    pub quoted: bool,
-    /// The text between the key and the secret (`" = "`, `", "`), when the
-    /// rule captures a key.
-    pub operator: &'a [u8],
-    /// The file the match is in.
-    pub path: &'a str,
-}
 
 /// Applies `classifier` to a match given the rule's tier.
 pub fn classify(classifier: Classifier, m: Matched<'_>, rule_tier: Tier) -> Verdict {
@@ -50,7 +21,6 @@ pub fn classify(classifier: Classifier, m: Matched<'_>, rule_tier: Tier) -> Verd
         Classifier::Jwt => jwt(secret, rule_tier),
         Classifier::AzureSas => azure_sas(secret, rule_tier),
         Classifier::PypiMacaroon => pypi(secret),
-        Classifier::OpensshKey => openssh(secret, rule_tier),
         Classifier::PemKey => pem(secret, rule_tier),
     }
 }
@@ -245,8 +215,13 @@ fn openssh(secret: &[u8], rule_tier: Tier) -> Verdict {
     }
 }
 
+/// A PEM private key: the armour's `ENCRYPTED` marks a passphrase-protected
+/// PKCS#8 or legacy key; an OpenSSH key says so inside its body instead.
 fn pem(secret: &[u8], rule_tier: Tier) -> Verdict {
     let head = &secret[..secret.len().min(200)];
+    if memchr::memmem::find(head, b"OPENSSH PRIVATE KEY").is_some() {
+        return openssh(secret, rule_tier);
+    }
     if memchr::memmem::find(head, b"ENCRYPTED").is_some() {
         Verdict::Retier {
             tier: rule_tier.lowered(),

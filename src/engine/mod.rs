@@ -17,41 +17,23 @@ pub mod classify;
 pub mod context;
 pub mod filters;
 pub mod keywords;
+mod ruleset;
+pub mod selftest;
+mod verdict;
 
+pub use crate::config::Allowlist;
+use crate::error::LocatedError;
 use crate::finding::{Finding, Origin, Secret};
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{self, Rule};
 use crate::tier::Tier;
-use classify::Verdict;
-use globset::GlobSet;
 use regex_automata::Input;
-use std::collections::HashSet;
+pub use ruleset::RuleSet;
+use verdict::{Matched, Verdict};
 
 /// Bytes of context either side of a keyword hit on a single line.
 const WINDOW_BYTES: usize = 512;
 /// Extra bytes allowed per line of context for multi-line rules.
 const WINDOW_BYTES_PER_LINE: usize = 1024;
-
-/// What a repo's config allowlists.
-#[derive(Debug, Default)]
-pub struct Allowlist {
-    /// Files under these globs are not scanned.
-    pub paths: Option<GlobSet>,
-    /// A finding whose secret matches one of these is dropped.
-    pub regexes: Vec<regex::bytes::Regex>,
-    /// SHA-256 (lowercase hex) of secrets accepted deliberately.
-    pub secret_sha256: HashSet<String>,
-}
-
-impl Allowlist {
-    pub fn path_allowed(&self, path: &str) -> bool {
-        self.paths.as_ref().is_some_and(|g| g.is_match(path))
-    }
-
-    fn secret_allowed(&self, secret: &Secret) -> bool {
-        self.regexes.iter().any(|r| r.is_match(secret.expose()))
-            || (!self.secret_sha256.is_empty() && self.secret_sha256.contains(&secret.sha256_hex()))
-    }
-}
 
 /// A built-in rule failed to compile: a bug in `rules.toml` that the self-test
 /// should have caught. Reported, never ignored.
@@ -74,6 +56,14 @@ pub struct Engine {
     pub value_filters: bool,
 }
 
+/// Where one rule's regex runs: bytes around its keyword hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Window {
+    rule: u32,
+    start: usize,
+    end: usize,
+}
+
 /// A regex match that has not yet passed the filters.
 struct Candidate {
     rule: u32,
@@ -85,12 +75,19 @@ struct Candidate {
 }
 
 impl Engine {
-    pub fn new(rules: RuleSet, allow: Allowlist) -> Engine {
+    pub fn new(rules: Vec<Rule>, allow: Allowlist) -> Engine {
         Engine {
-            rules,
+            rules: RuleSet::new(rules),
             allow,
             value_filters: true,
         }
+    }
+
+    /// The engine a repository's config asks for: the built-in rules with
+    /// its changes, and its allowlists.
+    pub fn for_config(config: &crate::config::Config) -> Result<Engine, LocatedError> {
+        let rules = config.rule_changes.apply(rules::builtin()?);
+        Ok(Engine::new(rules, config.allow.clone()))
     }
 
     /// Scans `data`, the content of the file at `path` (relative, `/`-separated).
@@ -100,12 +97,19 @@ impl Engine {
             return Ok(Vec::new());
         }
         let mut candidates = Vec::new();
-        for (rule_index, start, end) in windows {
-            let rule = self.rules.get(rule_index as usize);
-            let compiled = rule.compiled().map_err(|e| EngineError {
-                rule: rule.id.clone(),
-                message: e.to_string(),
-            })?;
+        for Window {
+            rule: rule_index,
+            start,
+            end,
+        } in windows
+        {
+            let compiled = self
+                .rules
+                .compiled(rule_index as usize)
+                .map_err(|e| EngineError {
+                    rule: self.rules.get(rule_index as usize).id.clone(),
+                    message: e.to_string(),
+                })?;
             let input = Input::new(data).range(start..end);
             for caps in compiled.regex.captures_iter(input) {
                 let span = caps
@@ -132,15 +136,10 @@ impl Engine {
         Ok(self.findings(path, data, candidates, &specific_hits))
     }
 
-    /// Runs the keyword search and returns merged `(rule, start, end)`
-    /// windows, sorted by rule then start, and the spans of keywords that
-    /// belong to specific (non-catch-all) rules.
-    #[allow(clippy::type_complexity)]
-    fn keyword_windows(
-        &self,
-        path: &str,
-        data: &[u8],
-    ) -> (Vec<(u32, usize, usize)>, Vec<(usize, usize)>) {
+    /// Runs the keyword search and returns the merged windows, sorted by
+    /// rule then start, and the spans of keywords that belong to specific
+    /// (non-catch-all) rules.
+    fn keyword_windows(&self, path: &str, data: &[u8]) -> (Vec<Window>, Vec<(usize, usize)>) {
         let excluded: Vec<u32> = self
             .rules
             .path_restricted()
@@ -150,64 +149,62 @@ impl Engine {
             .collect();
         // One open window per rule (found through `slot`), closed ones in `done`.
         let mut slot: Vec<u32> = Vec::new();
-        let mut open: Vec<(u32, usize, usize)> = Vec::new();
-        let mut done: Vec<(u32, usize, usize)> = Vec::new();
+        let mut open: Vec<Window> = Vec::new();
+        let mut done: Vec<Window> = Vec::new();
         let mut specific_hits: Vec<(usize, usize)> = Vec::new();
-        self.rules
-            .keyword_searcher()
-            .for_each_match(data, |pattern, hit_start, hit_end| {
-                let owners = self.rules.rules_for_keyword(pattern);
-                if !is_name_word(self.rules.keyword_searcher().keyword(pattern))
-                    && owners
-                        .iter()
-                        .any(|&r| !self.rules.get(r as usize).fallback && !excluded.contains(&r))
-                {
-                    specific_hits.push((hit_start, hit_end));
+        let searcher = self.rules.keyword_searcher();
+        searcher.for_each_match(data, |pattern, hit_start, hit_end| {
+            let owners = self.rules.rules_for_keyword(pattern);
+            if !is_name_word(searcher.keyword(pattern))
+                && owners
+                    .iter()
+                    .any(|&r| !self.rules.get(r as usize).fallback && !excluded.contains(&r))
+            {
+                specific_hits.push((hit_start, hit_end));
+            }
+            for &rule in owners {
+                if excluded.contains(&rule) {
+                    continue;
                 }
-                for &ri in owners {
-                    if excluded.contains(&ri) {
-                        continue;
-                    }
-                    if slot.is_empty() {
-                        slot = vec![u32::MAX; self.rules.len()];
-                    }
-                    let lines = self.rules.get(ri as usize).window_lines as usize;
-                    let at = slot[ri as usize];
-                    if at == u32::MAX {
-                        slot[ri as usize] = open.len() as u32;
-                        open.push((
-                            ri,
-                            window_start(data, hit_start, lines),
-                            window_end(data, hit_end, lines),
-                        ));
-                        continue;
-                    }
-                    let w = &mut open[at as usize];
-                    if hit_start <= w.2 && hit_start >= w.1 {
-                        // The window ends at a line break or at the byte cap;
-                        // a later hit extends a capped window by its own cap.
-                        let capped = w.2 < data.len() && data[w.2 - 1] != b'\n';
-                        if hit_end > w.2 || capped {
-                            w.2 = w.2.max(window_end(data, hit_end, lines));
-                        }
-                    } else {
-                        done.push(*w);
-                        *w = (
-                            ri,
-                            window_start(data, hit_start, lines),
-                            window_end(data, hit_end, lines),
-                        );
-                    }
+                if slot.is_empty() {
+                    slot = vec![u32::MAX; self.rules.len()];
                 }
-            });
+                let lines = self.rules.get(rule as usize).window_lines as usize;
+                let fresh = || Window {
+                    rule,
+                    start: window_start(data, hit_start, lines),
+                    end: window_end(data, hit_end, lines),
+                };
+                let at = slot[rule as usize];
+                if at == u32::MAX {
+                    slot[rule as usize] = open.len() as u32;
+                    open.push(fresh());
+                    continue;
+                }
+                let w = &mut open[at as usize];
+                if (w.start..=w.end).contains(&hit_start) {
+                    // The window ends at a line break or at the byte cap;
+                    // a later hit extends a capped window by its own cap.
+                    let capped = w.end < data.len() && data[w.end - 1] != b'\n';
+                    if hit_end > w.end || capped {
+                        w.end = w.end.max(window_end(data, hit_end, lines));
+                    }
+                } else {
+                    done.push(*w);
+                    *w = fresh();
+                }
+            }
+        });
         done.extend(open);
         done.sort_unstable();
         // Windows of one rule may still overlap (a multi-line window opened
         // earlier than a later single hit closed); merge them.
-        let mut merged: Vec<(u32, usize, usize)> = Vec::with_capacity(done.len());
+        let mut merged: Vec<Window> = Vec::with_capacity(done.len());
         for w in done {
             match merged.last_mut() {
-                Some(last) if last.0 == w.0 && w.1 <= last.2 => last.2 = last.2.max(w.2),
+                Some(last) if last.rule == w.rule && w.start <= last.end => {
+                    last.end = last.end.max(w.end)
+                }
                 _ => merged.push(w),
             }
         }
@@ -224,101 +221,15 @@ impl Engine {
     ) -> Vec<Finding> {
         candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
         candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
-        let mut kept: Vec<Kept> = Vec::new();
-        for c in candidates {
-            let rule = self.rules.get(c.rule as usize);
-            let secret = &data[c.secret_start..c.secret_end];
-            let placeholder = if self.value_filters && rule.placeholder_filter {
-                filters::placeholder(secret)
-            } else {
-                None
-            };
-            // A counting value (`abcdef123456…`) in a provider's own format
-            // is reported low rather than dropped: it is most likely a
-            // fixture, but a rule that knows the format saw it, and entropy
-            // says nothing more about a value already known to be patterned.
-            // Catch-all rules have no format to vouch for it: they drop a
-            // value that is all pattern and judge one that is half word
-            // (`abuser123456`, a weak but real password) like any other.
-            let counting = match placeholder {
-                Some(filters::Placeholder::Template) => continue,
-                Some(filters::Placeholder::Counting)
-                    if rule.fallback && filters::mostly_patterned(secret) =>
-                {
-                    continue;
-                }
-                Some(filters::Placeholder::Counting) => !rule.fallback,
-                None => false,
-            };
-            if self.value_filters
-                && !counting
-                && let Some(min) = rule.entropy
-                && filters::shannon_entropy(secret) < min
-            {
-                continue;
-            }
-            let (mut tier, mut provider, mut note) = (rule.tier, None, None);
-            if let Some(classifier) = rule.classify {
-                let matched = classify::Matched {
-                    secret,
-                    key: c.key.map(|(s, e)| &data[s..e]),
-                    quoted: c.secret_start > 0
-                        && matches!(data[c.secret_start - 1], b'"' | b'\'' | b'`'),
-                    operator: c
-                        .key
-                        .filter(|(_, e)| *e <= c.secret_start)
-                        .map_or(&b""[..], |(_, e)| &data[e..c.secret_start]),
-                    path,
-                };
-                match classify::classify(classifier, matched, rule.tier) {
-                    Verdict::Keep => {}
-                    Verdict::Reject => continue,
-                    Verdict::Retier {
-                        tier: t,
-                        provider: p,
-                        note: n,
-                    } => {
-                        tier = t;
-                        provider = p;
-                        note = Some(n);
-                    }
-                }
-            }
-            // Opaque formats (the rule found the value by what surrounds it,
-            // not by a keyword inside it) take their rank from context.
-            if note.is_none() {
-                let lower = secret.to_ascii_lowercase();
-                let opaque = !rule
-                    .keywords
-                    .iter()
-                    .any(|k| memchr::memmem::find(&lower, k.as_bytes()).is_some());
-                if opaque {
-                    let name = context::assigned_name(data, c.secret_start);
-                    let (t, n) = context::apply(tier, name, path);
-                    tier = t;
-                    note = n;
-                }
-            }
-            if let Some(forced) = rule.tier_override {
-                tier = forced;
-            }
-            if counting {
-                tier = Tier::Low;
-                note = Some(
-                    "the value counts up or down (abcd…, 1234…) like a documentation \
-                     placeholder; reported at low so it is seen, not blocking"
-                        .to_string(),
-                );
-            }
-            if filters::suppressed_inline(data, c.secret_start) {
-                continue;
-            }
-            kept.push((c, tier, provider, note, counting));
-        }
+        let kept: Vec<Kept> = candidates
+            .into_iter()
+            .filter_map(|c| self.judge(path, data, c))
+            .collect();
         let kept = drop_shadowed(&self.rules, kept, specific_hits);
         let mut out = Vec::with_capacity(kept.len());
         let mut lines = LineCounter::new(data);
-        for (c, tier, provider, note, patterned) in kept {
+        for k in kept {
+            let c = &k.candidate;
             let rule = self.rules.get(c.rule as usize);
             let secret = Secret::new(&data[c.secret_start..c.secret_end]);
             if self.allow.secret_allowed(&secret) {
@@ -328,76 +239,187 @@ impl Engine {
             let (end_line, _) = lines.position(c.secret_end.saturating_sub(1).max(c.secret_start));
             out.push(Finding {
                 rule: rule.id.clone(),
-                provider: provider.map_or_else(|| rule.provider.clone(), str::to_string),
+                provider: k
+                    .provider
+                    .map_or_else(|| rule.provider.clone(), str::to_string),
                 description: rule.description.clone(),
-                tier,
+                tier: k.tier,
                 path: path.to_string(),
                 line,
                 column,
                 end_line,
                 secret,
-                note,
-                patterned,
+                note: k.note,
+                patterned: k.patterned,
                 origin: Origin::File,
             });
         }
         out
     }
+
+    /// Decides one candidate: dropped (filler, low entropy, rejected by its
+    /// classifier, suppressed inline), or kept with its tier and any note.
+    fn judge(&self, path: &str, data: &[u8], c: Candidate) -> Option<Kept> {
+        let rule = self.rules.get(c.rule as usize);
+        let secret = &data[c.secret_start..c.secret_end];
+        let placeholder = if self.value_filters && rule.placeholder_filter {
+            filters::placeholder(secret)
+        } else {
+            None
+        };
+        // A counting value (`abcdef123456…`) in a provider's own format is
+        // reported low rather than dropped: it is most likely a fixture, but
+        // a rule that knows the format saw it, and entropy says nothing more
+        // about a value already known to be patterned. Catch-all rules have
+        // no format to vouch for it: they drop a value that is all pattern
+        // and judge one that is half word (`abuser123456`, a weak but real
+        // password) like any other.
+        let counting = match placeholder {
+            Some(filters::Placeholder::Template) => return None,
+            Some(filters::Placeholder::Counting)
+                if rule.fallback && filters::mostly_patterned(secret) =>
+            {
+                return None;
+            }
+            Some(filters::Placeholder::Counting) => !rule.fallback,
+            None => false,
+        };
+        if self.value_filters
+            && !counting
+            && let Some(min) = rule.entropy
+            && filters::shannon_entropy(secret) < min
+        {
+            return None;
+        }
+        let mut kept = Kept {
+            tier: rule.tier,
+            provider: None,
+            note: None,
+            patterned: counting,
+            candidate: c,
+        };
+        if let Some(classifier) = rule.classify {
+            match classify::classify(classifier, kept.matched(data, path), rule.tier) {
+                Verdict::Keep => {}
+                Verdict::Reject => return None,
+                Verdict::Retier {
+                    tier,
+                    provider,
+                    note,
+                } => {
+                    kept.tier = tier;
+                    kept.provider = provider;
+                    kept.note = Some(note);
+                }
+            }
+        }
+        // Opaque formats (the rule found the value by what surrounds it, not
+        // by a keyword inside it) take their rank from context.
+        if kept.note.is_none() && is_opaque(rule, secret) {
+            let name = context::assigned_name(data, kept.candidate.secret_start);
+            (kept.tier, kept.note) = context::apply(kept.tier, name, path);
+        }
+        if let Some(forced) = rule.tier_override {
+            kept.tier = forced;
+        }
+        if counting {
+            kept.tier = Tier::Low;
+            kept.note = Some(
+                "the value counts up or down (abcd…, 1234…) like a documentation \
+                 placeholder; reported at low so it is seen, not blocking"
+                    .to_string(),
+            );
+        }
+        if filters::suppressed_inline(data, kept.candidate.secret_start) {
+            return None;
+        }
+        Some(kept)
+    }
 }
 
-/// A candidate that passed the filters: its tier, provider and note when a
-/// classifier or context changed them, and whether its value is patterned.
-type Kept = (Candidate, Tier, Option<&'static str>, Option<String>, bool);
+/// Whether none of `rule`'s keywords occurs inside `secret`: the rule found
+/// the value by its surroundings, so the value alone says nothing of its scope.
+fn is_opaque(rule: &Rule, secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    !rule
+        .keywords
+        .iter()
+        .any(|k| memchr::memmem::find(&lower, k.as_bytes()).is_some())
+}
 
-/// Drops a catch-all (`fallback`) finding that overlaps a specific one, or —
-/// for the secret-assignment catch-alls — whose value contains a specific
-/// rule's provider keyword (`apify_api_...`: that provider's rule knows its
-/// format and did not accept this value), and
-/// keeps one finding per identical secret span: a specific rule over a
-/// catch-all (the JWT, URL-password and header rules are catch-alls: a
-/// `ghp_` token in a URL is a GitHub token); among specific rules the one
-/// that matched more context (`clerk ... sk_live_...` over a bare
-/// `sk_live_...` rule), then the higher tier; among catch-alls the higher
-/// tier; then the earlier rule.
+/// A candidate that passed the filters: its tier, the provider and note when
+/// a classifier or context changed them, and whether its value is patterned.
+struct Kept {
+    candidate: Candidate,
+    tier: Tier,
+    provider: Option<&'static str>,
+    note: Option<String>,
+    patterned: bool,
+}
+
+impl Kept {
+    /// What a classifier sees of this candidate.
+    fn matched<'a>(&self, data: &'a [u8], path: &'a str) -> Matched<'a> {
+        let c = &self.candidate;
+        Matched {
+            secret: &data[c.secret_start..c.secret_end],
+            key: c.key.map(|(s, e)| &data[s..e]),
+            quoted: c.secret_start > 0 && matches!(data[c.secret_start - 1], b'"' | b'\'' | b'`'),
+            operator: c
+                .key
+                .filter(|(_, e)| *e <= c.secret_start)
+                .map_or(&b""[..], |(_, e)| &data[e..c.secret_start]),
+            path,
+        }
+    }
+
+    fn span(&self) -> (usize, usize) {
+        (self.candidate.secret_start, self.candidate.secret_end)
+    }
+}
+
+/// Drops catch-all (`fallback`) findings that a specific rule explains, and
+/// keeps one finding per identical secret span.
+///
+/// A catch-all finding goes when it overlaps a specific one, or, for the
+/// secret-assignment catch-alls, when its value contains a specific rule's
+/// provider keyword (`apify_api_...`: that provider's rule knows the format
+/// and did not accept this value). Among findings of one span, a specific
+/// rule beats a catch-all (a `ghp_` token in a URL is a GitHub token); among
+/// specific rules, the one that matched more context wins (`clerk ...
+/// sk_live_...` over a bare `sk_live_...` rule), then the higher tier; among
+/// catch-alls, the higher tier; then the earlier rule.
 fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>, specific_hits: &[(usize, usize)]) -> Vec<Kept> {
+    let is_fallback = |k: &Kept| rules.get(k.candidate.rule as usize).fallback;
     let specific: Vec<(usize, usize)> = kept
         .iter()
-        .filter(|k| !rules.get(k.0.rule as usize).fallback)
-        .map(|k| (k.0.secret_start, k.0.secret_end))
+        .filter(|k| !is_fallback(k))
+        .map(Kept::span)
         .collect();
     let mut out: Vec<Kept> = Vec::with_capacity(kept.len());
     for k in kept {
-        let rule = rules.get(k.0.rule as usize);
-        if rule.fallback
-            && (specific
-                .iter()
-                .any(|&(s, e)| s < k.0.secret_end && k.0.secret_start < e)
-                || (rule.classify == Some(crate::rules::schema::Classifier::Assignment)
-                    && specific_hits
-                        .iter()
-                        .any(|&(s, e)| k.0.secret_start <= s && e <= k.0.secret_end)))
-        {
+        let rule = rules.get(k.candidate.rule as usize);
+        let (start, end) = k.span();
+        let explained = specific.iter().any(|&(s, e)| s < end && start < e)
+            || (rule.classify == Some(crate::rules::schema::Classifier::Assignment)
+                && specific_hits.iter().any(|&(s, e)| start <= s && e <= end));
+        if rule.fallback && explained {
             continue;
         }
-        if let Some(prev) = out
-            .iter_mut()
-            .find(|p| p.0.secret_start == k.0.secret_start && p.0.secret_end == k.0.secret_end)
-        {
-            // Between two catch-alls (a provider's "could be anything" rule
-            // and the generic one) the higher tier wins: assume the worst.
-            let rank = |c: &Kept| {
-                if rules.get(c.0.rule as usize).fallback {
-                    (0, c.1 as usize, c.0.match_len)
-                } else {
-                    (1, c.0.match_len, c.1 as usize)
-                }
-            };
-            if rank(&k) > rank(prev) {
-                *prev = k;
+        // Between two catch-alls (a provider's "could be anything" rule and
+        // the generic one) the higher tier wins: assume the worst.
+        let rank = |c: &Kept| {
+            if is_fallback(c) {
+                (0, c.tier as usize, c.candidate.match_len)
+            } else {
+                (1, c.candidate.match_len, c.tier as usize)
             }
-            continue;
+        };
+        match out.iter_mut().find(|p| p.span() == (start, end)) {
+            Some(prev) if rank(&k) > rank(prev) => *prev = k,
+            Some(_) => {}
+            None => out.push(k),
         }
-        out.push(k);
     }
     out
 }
@@ -494,21 +516,15 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// The rule behind a finding, for reporters that show `why` and `fix`.
-pub fn rule_of<'a>(rules: &'a RuleSet, finding: &Finding) -> Option<&'a Rule> {
-    rules.find(&finding.rule)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{RuleSource, load_rules_text};
+    use crate::rules::load_rules_text;
     use std::path::Path;
 
     fn engine(rules_toml: &str) -> Engine {
-        let rules =
-            load_rules_text(Path::new("t.toml"), rules_toml, RuleSource::Builtin, true).unwrap();
-        Engine::new(RuleSet::new(rules), Allowlist::default())
+        let rules = load_rules_text(Path::new("t.toml"), rules_toml, true).unwrap();
+        Engine::new(rules, Allowlist::default())
     }
 
     const RULES: &str = r#"

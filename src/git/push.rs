@@ -10,10 +10,8 @@
 //! through other branches). Each commit is compared with its first parent,
 //! and a merge contributes only the lines new to every parent.
 
-use super::{Change, Changes, Context, EntryKind, GitError, Repo};
-use crate::finding::Origin;
+use super::{GitError, Repo, WithContext};
 use gix::ObjectId;
-use gix::object::tree::diff::{Action, Change as TreeChange};
 use std::collections::HashSet;
 
 /// One line of git's pre-push input.
@@ -45,8 +43,12 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>, GitError> {
             ));
         };
         let id = |s: &str| {
-            ObjectId::from_hex(s.as_bytes())
-                .ctx(|| format!("reading the pre-push input, line {}", n + 1))
+            ObjectId::from_hex(s.as_bytes()).map_err(|_| {
+                GitError::new(
+                    "reading the pre-push input",
+                    format!("line {}: `{s}` is not an object id", n + 1),
+                )
+            })
         };
         out.push(RefUpdate {
             local_ref: local_ref.to_string(),
@@ -58,200 +60,97 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>, GitError> {
     Ok(out)
 }
 
-/// Commits (oldest first) that pushing `updates` to `remote` publishes.
-pub fn commits_to_push(
-    repo: &Repo,
-    remote: &str,
-    updates: &[RefUpdate],
-) -> Result<Vec<ObjectId>, GitError> {
-    let mut seen: HashSet<ObjectId> = HashSet::new();
-    let mut out = Vec::new();
-    for u in updates {
-        if u.local.is_null() {
-            continue; // deleting a ref publishes nothing
+impl Repo {
+    /// Commits (oldest first) that pushing the commits `tips` to `remote`
+    /// publishes, where `remote_has` are commits the remote reports having
+    /// for the pushed refs. `remote` may be a configured remote's name or,
+    /// for `git push URL`, anything else: then nothing is known to be on
+    /// the remote but what it reports.
+    pub fn commits_to_push(
+        &self,
+        remote: &str,
+        tips: &[ObjectId],
+        remote_has: &[ObjectId],
+    ) -> Result<Vec<ObjectId>, GitError> {
+        // What the remote is known to have: its tracking refs, and the shas
+        // it reports when this clone has those commits. A commit reachable
+        // from either was published already.
+        let mut hidden: Vec<ObjectId> = self.remote_tips(remote)?;
+        for id in remote_has {
+            if !id.is_null() && self.has_object(*id) {
+                hidden.push(self.peel_to_commit(*id)?);
+            }
         }
-        let tip = match repo.peel_to_commit(u.local) {
-            Ok(c) => c,
-            // Pushing a tag of a tree or blob publishes no commit; its
-            // content is not reachable as a change, so nothing to diff.
-            Err(_) if is_non_commit(repo, u.local) => continue,
-            Err(e) => return Err(e),
+        self.commits_between(tips, &hidden)
+    }
+
+    /// Commits (oldest first) reachable from `tips` and from none of `hidden`.
+    pub fn commits_between(
+        &self,
+        tips: &[ObjectId],
+        hidden: &[ObjectId],
+    ) -> Result<Vec<ObjectId>, GitError> {
+        let mut seen: HashSet<ObjectId> = HashSet::new();
+        let mut out = Vec::new();
+        for &tip in tips {
+            let walk = self
+                .repo
+                .rev_walk([tip])
+                .with_hidden(hidden.iter().copied())
+                .all()
+                .ctx(|| format!("listing the commits of {tip}"))?;
+            let mut these = Vec::new();
+            for info in walk {
+                let info = info.ctx(|| format!("walking the commits of {tip}"))?;
+                if seen.insert(info.id) {
+                    these.push(info.id);
+                }
+            }
+            these.reverse();
+            out.extend(these);
+        }
+        Ok(out)
+    }
+
+    /// Commits at the tips of `refs/remotes/<remote>/*`: what a configured
+    /// remote is known to have. A URL or path (`git push URL`) names no
+    /// configured remote, so nothing is known.
+    pub fn remote_tips(&self, remote: &str) -> Result<Vec<ObjectId>, GitError> {
+        let configured = self
+            .repo
+            .remote_names()
+            .iter()
+            .any(|n| n.as_ref() as &[u8] == remote.as_bytes());
+        if !configured {
+            return Ok(Vec::new());
+        }
+        self.ref_tips(&format!("refs/remotes/{remote}/"))
+    }
+
+    /// Commits at the tips of every ref under `prefix` (all refs when empty).
+    pub fn ref_tips(&self, prefix: &str) -> Result<Vec<ObjectId>, GitError> {
+        let refs = self
+            .repo
+            .references()
+            .ctx(|| "reading references".to_string())?;
+        let iter = if prefix.is_empty() {
+            refs.all().ctx(|| "reading references".to_string())?
+        } else {
+            refs.prefixed(prefix).ctx(|| format!("reading {prefix}*"))?
         };
-        // What the remote is known to have: its tracking refs, and the sha
-        // it reports for this ref when this clone has that commit. A commit
-        // reachable from either was published already.
-        let mut hidden: Vec<ObjectId> = remote_tips(repo, remote)?;
-        if !u.remote.is_null() && repo.has_object(u.remote) {
-            hidden.push(repo.peel_to_commit(u.remote)?);
-        }
-        let walk = repo
-            .repo
-            .rev_walk([tip])
-            .with_hidden(hidden)
-            .all()
-            .ctx(|| format!("listing the commits of {}", u.local_ref))?;
-        let mut these = Vec::new();
-        for info in walk {
-            let info = info.ctx(|| format!("walking the commits of {}", u.local_ref))?;
-            if seen.insert(info.id) {
-                these.push(info.id);
+        let mut out = Vec::new();
+        for r in iter {
+            let mut r = r.ctx(|| format!("reading {prefix}*"))?;
+            if let Ok(id) = r.peel_to_id()
+                && let Ok(c) = self.peel_to_commit(id.detach())
+            {
+                out.push(c);
             }
         }
-        these.reverse();
-        out.extend(these);
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
-    Ok(out)
-}
-
-fn is_non_commit(repo: &Repo, id: ObjectId) -> bool {
-    repo.repo
-        .find_object(id)
-        .ok()
-        .and_then(|o| o.peel_tags_to_end().ok())
-        .is_some_and(|o| o.kind != gix::object::Kind::Commit)
-}
-
-/// Commits at the tips of `refs/remotes/<remote>/*`: what the remote is known to have.
-pub fn remote_tips(repo: &Repo, remote: &str) -> Result<Vec<ObjectId>, GitError> {
-    let prefix = format!("refs/remotes/{remote}/");
-    let refs = repo
-        .repo
-        .references()
-        .ctx(|| "reading references".to_string())?;
-    let mut out = Vec::new();
-    for r in refs
-        .prefixed(prefix.as_str())
-        .ctx(|| format!("reading {prefix}*"))?
-    {
-        let mut r = r.ctx(|| format!("reading {prefix}*"))?;
-        if let Ok(id) = r.peel_to_id()
-            && let Ok(c) = repo.peel_to_commit(id.detach())
-        {
-            out.push(c);
-        }
-    }
-    Ok(out)
-}
-
-/// Every commit reachable from `tip` (the whole history a first push sends).
-pub fn all_commits(repo: &Repo, tip: ObjectId) -> Result<Vec<ObjectId>, GitError> {
-    let tip = repo.peel_to_commit(tip)?;
-    let walk = repo
-        .repo
-        .rev_walk([tip])
-        .all()
-        .ctx(|| "walking history".to_string())?;
-    let mut out = Vec::new();
-    for info in walk {
-        out.push(info.ctx(|| "walking history".to_string())?.id);
-    }
-    out.reverse();
-    Ok(out)
-}
-
-fn kind(mode: gix::object::tree::EntryMode) -> EntryKind {
-    if mode.is_commit() {
-        EntryKind::Submodule
-    } else if mode.is_link() {
-        EntryKind::Symlink
-    } else {
-        EntryKind::File
-    }
-}
-
-/// A regular file (not a tree, symlink or submodule), whose lines can be diffed.
-fn is_file(mode: gix::object::tree::EntryMode) -> bool {
-    !mode.is_tree() && kind(mode) == EntryKind::File
-}
-
-/// The content `commit` introduces relative to its first parent (or the
-/// empty tree for a root commit); for a merge, only lines new to every parent.
-pub fn commit_changes(
-    repo: &Repo,
-    commit: ObjectId,
-    cache: &mut gix::diff::blob::Platform,
-) -> Result<Changes, GitError> {
-    let c = repo
-        .repo
-        .find_commit(commit)
-        .ctx(|| format!("reading commit {commit}"))?;
-    let tree = c.tree().ctx(|| format!("reading the tree of {commit}"))?;
-    let parents: Vec<ObjectId> = c.parent_ids().map(|p| p.detach()).collect();
-    let date = c.time().ok().map(|t| {
-        t.format(gix::date::time::format::ISO8601_STRICT)
-            .unwrap_or_default()
-    });
-    let origin = Origin::Commit {
-        id: commit.to_string(),
-        date,
-    };
-    let first = match parents.first() {
-        Some(p) => repo
-            .repo
-            .find_tree(repo.commit_tree(*p)?)
-            .ctx(|| format!("reading the tree of {p}"))?,
-        None => repo.repo.empty_tree(),
-    };
-    let other_trees = parents[parents.len().min(1)..]
-        .iter()
-        .map(|p| repo.commit_tree(*p))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let mut pending: Vec<Change> = Vec::new();
-    first
-        .changes()
-        .ctx(|| format!("diffing {commit}"))?
-        .options(|o| {
-            o.track_path().track_rewrites(Some(super::rewrites()));
-        })
-        .for_each_to_obtain_tree_with_cache(&tree, cache, |change| {
-            match change {
-                TreeChange::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } if !entry_mode.is_tree() => pending.push(Change::new(
-                    super::path_text(location),
-                    kind(entry_mode),
-                    id.detach(),
-                )),
-                TreeChange::Modification {
-                    location,
-                    previous_entry_mode,
-                    previous_id,
-                    entry_mode,
-                    id,
-                    ..
-                } if !entry_mode.is_tree() => pending.push(
-                    Change::new(super::path_text(location), kind(entry_mode), id.detach())
-                        .against(previous_id.detach(), is_file(previous_entry_mode)),
-                ),
-                TreeChange::Rewrite {
-                    source_location,
-                    source_entry_mode,
-                    source_id,
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } if !entry_mode.is_tree() => pending.push(
-                    Change::new(super::path_text(location), kind(entry_mode), id.detach())
-                        .against(source_id.detach(), is_file(source_entry_mode))
-                        .renamed_from(super::path_text(source_location)),
-                ),
-                _ => {}
-            }
-            Ok(Action::Continue(()))
-        })
-        .ctx(|| format!("diffing {commit}"))?;
-    cache.clear_resource_cache_keep_allocation();
-
-    let mut changes = Changes::default();
-    for change in pending {
-        changes.add(repo, change, &other_trees, &origin)?;
-    }
-    Ok(changes)
 }
 
 #[cfg(test)]

@@ -8,8 +8,7 @@
 //! other parent were published with it; only lines new to every parent
 //! (conflict resolutions) count as introduced.
 
-use super::{Change, Changes, Context, EntryKind, GitError, Repo};
-use crate::finding::Origin;
+use super::{Change, EntryKind, GitError, Repo, WithContext};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 use gix::diff::index::ChangeRef;
@@ -28,133 +27,155 @@ fn kind(mode: Mode) -> EntryKind {
     }
 }
 
-/// Collects the content the next commit introduces.
-pub fn staged_changes(repo: &Repo) -> Result<Changes, GitError> {
-    let index_path = repo.index_path();
-    let index = if index_path.exists() {
-        gix::index::File::at(
-            &index_path,
-            repo.repo.object_hash(),
-            false,
-            Default::default(),
-        )
-        .ctx(|| format!("reading the index {}", index_path.display()))?
-    } else {
-        // A repository without an index yet: nothing is staged.
-        gix::index::File::from_state(
-            gix::index::State::new(repo.repo.object_hash()),
-            index_path.clone(),
-        )
-    };
-    if index.is_sparse() {
-        return Err(GitError::new(
-            "the index is a sparse index",
-            "blastwall cannot see inside its collapsed directories, so it refuses rather than \
+/// What the next commit changes.
+#[derive(Debug, Default)]
+pub struct Staged {
+    pub changes: Vec<Change>,
+    /// Trees of the other parents when a merge is being concluded: lines
+    /// that arrive unchanged from them are not new.
+    pub merge_trees: Vec<ObjectId>,
+}
+
+impl Repo {
+    /// Collects what the next commit changes against `HEAD`.
+    pub fn staged(&self) -> Result<Staged, GitError> {
+        let index = self.load_index()?;
+        let head_tree = self
+            .repo
+            .head_tree_id_or_empty()
+            .ctx(|| "reading HEAD".to_string())?
+            .detach();
+        let merge_trees = self
+            .merge_heads()?
+            .into_iter()
+            .map(|c| self.commit_tree(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let head_index = head_state(self, &index, head_tree)?;
+        Ok(Staged {
+            changes: self.index_changes(&head_index, &index)?,
+            merge_trees,
+        })
+    }
+
+    /// The index git is using; refuses a sparse index.
+    fn load_index(&self) -> Result<gix::index::File, GitError> {
+        let repo = self;
+        let index_path = repo.index_path();
+        let index = if index_path.exists() {
+            gix::index::File::at(
+                &index_path,
+                repo.repo.object_hash(),
+                false,
+                Default::default(),
+            )
+            .ctx(|| format!("reading the index {}", index_path.display()))?
+        } else {
+            // A repository without an index yet: nothing is staged.
+            gix::index::File::from_state(
+                gix::index::State::new(repo.repo.object_hash()),
+                index_path.clone(),
+            )
+        };
+        if index.is_sparse() {
+            return Err(GitError::new(
+                "the index is a sparse index",
+                "blastwall cannot see inside its collapsed directories, so it refuses rather than \
              guess (fail closed); run `git sparse-checkout init --no-sparse-index` to keep the \
              sparse checkout with a full index",
-        ));
+            ));
+        }
+        Ok(index)
     }
-    let head_tree = repo
-        .repo
-        .head_tree_id_or_empty()
-        .ctx(|| "reading HEAD".to_string())?
-        .detach();
-    let merge_trees = repo
-        .merge_heads()?
-        .into_iter()
-        .map(|c| repo.commit_tree(c))
-        .collect::<Result<Vec<_>, _>>()?;
 
-    let head_index = head_state(repo, &index, head_tree)?;
-    let mut resource_cache = repo
-        .repo
-        .diff_resource_cache_for_tree_diff()
-        .ctx(|| "preparing rename detection".to_string())?;
-    let (mut everything, _) = repo
-        .repo
-        .pathspec(
-            true,
-            None::<&str>,
-            false,
-            &State::new(repo.repo.object_hash()),
-            gix::worktree::stack::state::attributes::Source::IdMapping,
-        )
-        .ctx(|| "preparing the index diff".to_string())?
-        .into_parts();
+    /// Every path whose entry differs between `head` and `index`, with
+    /// renames and copies tracked.
+    fn index_changes(&self, head_index: &State, index: &State) -> Result<Vec<Change>, GitError> {
+        let repo = self;
+        let mut resource_cache = repo
+            .repo
+            .diff_resource_cache_for_tree_diff()
+            .ctx(|| "preparing rename detection".to_string())?;
+        let (mut everything, _) = repo
+            .repo
+            .pathspec(
+                true,
+                None::<&str>,
+                false,
+                &State::new(repo.repo.object_hash()),
+                gix::worktree::stack::state::attributes::Source::IdMapping,
+            )
+            .ctx(|| "preparing the index diff".to_string())?
+            .into_parts();
 
-    let mut pending: Vec<Change> = Vec::new();
-    gix::diff::index(
-        &head_index,
-        &index,
-        |change| {
-            match change {
-                ChangeRef::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => pending.push(Change::new(
-                    super::path_text(location.as_ref()),
-                    kind(entry_mode),
-                    id.into_owned(),
-                )),
-                ChangeRef::Modification {
-                    location,
-                    previous_entry_mode,
-                    previous_id,
-                    entry_mode,
-                    id,
-                    ..
-                } => pending.push(
-                    Change::new(
+        let mut pending: Vec<Change> = Vec::new();
+        gix::diff::index(
+            head_index,
+            index,
+            |change| {
+                match change {
+                    ChangeRef::Addition {
+                        location,
+                        entry_mode,
+                        id,
+                        ..
+                    } => pending.push(Change::new(
                         super::path_text(location.as_ref()),
                         kind(entry_mode),
                         id.into_owned(),
-                    )
-                    .against(
-                        previous_id.into_owned(),
-                        kind(previous_entry_mode) == EntryKind::File,
+                    )),
+                    ChangeRef::Modification {
+                        location,
+                        previous_entry_mode,
+                        previous_id,
+                        entry_mode,
+                        id,
+                        ..
+                    } => pending.push(
+                        Change::new(
+                            super::path_text(location.as_ref()),
+                            kind(entry_mode),
+                            id.into_owned(),
+                        )
+                        .against(
+                            previous_id.into_owned(),
+                            kind(previous_entry_mode) == EntryKind::File,
+                        ),
                     ),
-                ),
-                ChangeRef::Rewrite {
-                    source_location,
-                    source_entry_mode,
-                    source_id,
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => pending.push(
-                    Change::new(
-                        super::path_text(location.as_ref()),
-                        kind(entry_mode),
-                        id.into_owned(),
-                    )
-                    .against(
-                        source_id.into_owned(),
-                        kind(source_entry_mode) == EntryKind::File,
-                    )
-                    .renamed_from(super::path_text(source_location.as_ref())),
-                ),
-                ChangeRef::Deletion { .. } => {}
-            }
-            Ok(gix::diff::index::Action::Continue(()))
-        },
-        Some(gix::diff::index::RewriteOptions {
-            resource_cache: &mut resource_cache,
-            find: &repo.repo,
-            rewrites: super::rewrites(),
-        }),
-        &mut everything,
-        &mut |_, _, _, _| false,
-    )
-    .ctx(|| "comparing the index with HEAD".to_string())?;
-
-    let mut changes = Changes::default();
-    for change in pending {
-        changes.add(repo, change, &merge_trees, &Origin::Staged)?;
+                    ChangeRef::Rewrite {
+                        source_location,
+                        source_entry_mode,
+                        source_id,
+                        location,
+                        entry_mode,
+                        id,
+                        ..
+                    } => pending.push(
+                        Change::new(
+                            super::path_text(location.as_ref()),
+                            kind(entry_mode),
+                            id.into_owned(),
+                        )
+                        .against(
+                            source_id.into_owned(),
+                            kind(source_entry_mode) == EntryKind::File,
+                        )
+                        .renamed_from(super::path_text(source_location.as_ref())),
+                    ),
+                    ChangeRef::Deletion { .. } => {}
+                }
+                Ok(gix::diff::index::Action::Continue(()))
+            },
+            Some(gix::diff::index::RewriteOptions {
+                resource_cache: &mut resource_cache,
+                find: &repo.repo,
+                rewrites: super::rewrites(),
+            }),
+            &mut everything,
+            &mut |_, _, _, _| false,
+        )
+        .ctx(|| "comparing the index with HEAD".to_string())?;
+        Ok(pending)
     }
-    Ok(changes)
 }
 
 /// The index HEAD's tree would give, built without reading the trees the

@@ -4,7 +4,7 @@
 
 use super::Report;
 use crate::finding::{Finding, Origin};
-use crate::scan::SkipCounts;
+use crate::source::{SkipCounts, Skipped};
 use crate::tier::{Tier, TierCounts};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -34,6 +34,9 @@ pub(super) struct JsonFinding<'a> {
     commit: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a str>,
+    /// The pushed ref, for content published through one.
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    ref_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
     why: &'a str,
@@ -49,9 +52,11 @@ struct JsonSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     commits: Option<u64>,
     skipped: SkipCounts,
+    /// Every skipped file by name, with why.
+    skipped_files: &'a [Skipped],
     findings_by_tier: TierCounts,
     baselined: u64,
-    errors: &'a [String],
+    errors: Vec<String>,
     block_tier: Tier,
     blocked: bool,
     elapsed_ms: u128,
@@ -79,6 +84,10 @@ pub(super) fn finding_json<'a>(report: &'a Report<'_>, f: &'a Finding) -> JsonFi
         origin: f.origin.label(),
         commit,
         date,
+        ref_name: match &f.origin {
+            Origin::Ref { name } => Some(name.as_str()),
+            _ => None,
+        },
         note: f.note.as_deref(),
         why: rule.map_or("", |r| r.why.trim()),
         fix: rule.map_or("", |r| r.fix.trim()),
@@ -90,20 +99,17 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
     let doc = JsonReport {
         version: 1,
         command: report.command,
-        findings: report
-            .findings
-            .iter()
-            .map(|f| finding_json(report, f))
-            .collect(),
+        findings: report.all().map(|f| finding_json(report, f)).collect(),
         summary: JsonSummary {
-            files: s.files,
-            bytes: s.bytes,
-            lines: s.lines,
+            files: s.stats.files,
+            bytes: s.stats.bytes,
+            lines: s.lines.then_some(s.stats.lines),
             commits: s.commits,
-            skipped: s.skipped,
+            skipped: s.stats.skipped,
+            skipped_files: &s.stats.skips,
             findings_by_tier: s.by_tier,
             baselined: s.baselined,
-            errors: &s.errors,
+            errors: s.stats.errors(),
             block_tier: s.block,
             blocked: s.blocked(),
             elapsed_ms: s.elapsed.as_millis(),

@@ -4,46 +4,41 @@
 
 use super::Report;
 use crate::finding::{Finding, Origin};
+use crate::rules::Rule;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rules: Vec<Value> = Vec::new();
-    for f in report.findings {
-        if rule_index.contains_key(f.rule.as_str()) {
-            continue;
-        }
-        rule_index.insert(&f.rule, rules.len());
-        let r = report.rules.find(&f.rule);
-        let (why, fix) = r.map_or(("", ""), |r| (r.why.trim(), r.fix.trim()));
-        let mut rule = json!({
-            "id": f.rule,
-            "name": f.rule,
-            "shortDescription": { "text": f.description },
-            "fullDescription": { "text": format!("{} ({}). {}", f.description, f.provider, why) },
-            "help": {
-                "text": format!("Why it matters: {why}\nFix: {fix}"),
-                "markdown": format!("**Why it matters:** {why}\n\n**Fix:** {fix}"),
-            },
-            "defaultConfiguration": { "level": r.map_or(f.tier, |r| r.tier).sarif_level() },
-            "properties": {
-                "tags": ["security", "secret", f.provider],
-                "security-severity": r.map_or(f.tier, |r| r.tier).security_severity(),
-                "precision": "high",
-            },
-        });
-        if let Some(uri) = r.and_then(|r| r.references.first()) {
-            rule["helpUri"] = json!(uri);
-        }
-        rules.push(rule);
+/// SARIF's description of a rule: what it finds, why it matters, the fix,
+/// and its tier as GitHub's `security-severity`.
+fn descriptor(rule: &Rule) -> Value {
+    let (why, fix) = (rule.why.trim(), rule.fix.trim());
+    let tier = rule.effective_tier();
+    let mut d = json!({
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": { "text": rule.description },
+        "fullDescription": { "text": format!("{} ({}). {}", rule.description, rule.provider, why) },
+        "help": {
+            "text": format!("Why it matters: {why}\nFix: {fix}"),
+            "markdown": format!("**Why it matters:** {why}\n\n**Fix:** {fix}"),
+        },
+        "defaultConfiguration": { "level": tier.sarif_level() },
+        "properties": {
+            "tags": ["security", "secret", rule.provider],
+            "security-severity": tier.security_severity(),
+            "precision": "high",
+            "tier": tier,
+        },
+    });
+    if let Some(uri) = rule.references.first() {
+        d["helpUri"] = json!(uri);
     }
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, rule_index[f.rule.as_str()]))
-        .collect();
+    d
+}
+
+/// A log of one run by `driver` rules and `results`.
+fn log(rules: Vec<Value>, results: Vec<Value>, root: Option<&std::path::Path>) -> Value {
     let mut run = json!({
         "tool": { "driver": {
             "name": "blastwall",
@@ -54,20 +49,43 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
-    if let Some(root) = &report.root
-        && let Ok(abs) = std::fs::canonicalize(root)
-    {
-        let mut uri = format!("file://{}", abs.display());
+    if let Some(root) = root {
+        let mut uri = format!("file://{}", uri_path(&root.to_string_lossy()));
         if !uri.ends_with('/') {
             uri.push('/');
         }
         run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": uri } });
     }
-    let doc = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [run],
-    });
+    })
+}
+
+/// The rules alone, as a SARIF log without results (`rules list --format sarif`).
+pub fn rules_log(rules: &[Rule]) -> Value {
+    log(rules.iter().map(descriptor).collect(), Vec::new(), None)
+}
+
+pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rules: Vec<Value> = Vec::new();
+    for f in report.all() {
+        if rule_index.contains_key(f.rule.as_str()) {
+            continue;
+        }
+        rule_index.insert(&f.rule, rules.len());
+        rules.push(match report.rules.find(&f.rule) {
+            Some(r) => descriptor(r),
+            None => json!({ "id": f.rule, "name": f.rule }),
+        });
+    }
+    let results: Vec<Value> = report
+        .all()
+        .map(|f| result(f, rule_index[f.rule.as_str()]))
+        .collect();
+    let doc = log(rules, results, report.root.as_deref());
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
@@ -85,12 +103,15 @@ fn result(f: &Finding, index: usize) -> Value {
     }
     let mut properties = json!({
         "tier": f.tier,
+        "security-severity": f.tier.security_severity(),
         "provider": f.provider,
         "redacted": f.redacted(),
         "origin": f.origin.label(),
     });
-    if let Origin::Commit { id, .. } = &f.origin {
-        properties["commit"] = json!(id);
+    match &f.origin {
+        Origin::Commit { id, .. } => properties["commit"] = json!(id),
+        Origin::Ref { name } => properties["ref"] = json!(name),
+        _ => {}
     }
     json!({
         "ruleId": f.rule,

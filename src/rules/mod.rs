@@ -3,15 +3,12 @@
 //!
 //! The built-in rules live in `rules.toml` at the repository root and are
 //! embedded in the binary. A repo's `.blastwall.toml` can add, disable and
-//! re-tier rules (see [`crate::config`]). A [`RuleSet`] is the compiled form:
-//! one keyword searcher over every rule's keywords, and each rule's regex
-//! compiled lazily, on the first keyword hit that needs it, because a hook pays
-//! for start-up on every commit.
+//! re-tier rules ([`Changes`]). This module is data: the schema, loading and
+//! validation, and each rule's self-test examples. The engine compiles rules
+//! into its searchable form (`engine::RuleSet`); nothing here runs a scan.
 
 pub mod schema;
-pub mod selftest;
 
-use crate::engine::keywords::KeywordSearcher;
 use crate::error::LocatedError;
 use crate::tier::Tier;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -19,21 +16,14 @@ use regex_automata::PatternID;
 use regex_automata::meta;
 use regex_automata::util::syntax;
 use schema::{Classifier, Example, RawRule};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// The built-in rules, embedded at compile time.
 pub const BUILTIN_RULES: &str = include_str!("../../rules.toml");
 /// The name under which built-in rule errors are reported.
 pub const BUILTIN_RULES_NAME: &str = "rules.toml (built-in)";
-
-/// Where a rule came from; user rules are reported with their file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleSource {
-    Builtin,
-    File(PathBuf),
-}
 
 /// A rule's regex, compiled, and the capture group that holds the secret.
 #[derive(Debug, Clone)]
@@ -45,7 +35,7 @@ pub struct CompiledRegex {
     pub key_group: Option<usize>,
 }
 
-/// One rule, validated, with its regex compiled on first use.
+/// One rule, validated. Its regex is compiled by the engine, on first use.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
@@ -65,15 +55,13 @@ pub struct Rule {
     pub fallback: bool,
     pub placeholder_filter: bool,
     pub references: Vec<String>,
-    pub source: RuleSource,
     /// A tier forced by the repo's config; wins over classifiers.
     pub tier_override: Option<Tier>,
-    compiled: OnceLock<Result<CompiledRegex, String>>,
 }
 
 impl Rule {
     /// Builds a rule from its validated raw form.
-    pub fn from_raw(raw: RawRule, source: RuleSource) -> Result<Rule, String> {
+    pub fn from_raw(raw: RawRule) -> Result<Rule, String> {
         // A rule's path globs match at any depth (`.railway/config.json`
         // in a home directory as in a repository).
         let paths = match &raw.paths {
@@ -111,18 +99,14 @@ impl Rule {
             fallback: raw.fallback,
             placeholder_filter: raw.placeholder_filter,
             references: raw.references,
-            source,
             tier_override: None,
-            compiled: OnceLock::new(),
         })
     }
 
-    /// The compiled regex, compiling it now if this is its first use.
-    pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
-        self.compiled
-            .get_or_init(|| compile_regex(&self.pattern))
-            .as_ref()
-            .map_err(|e| e.as_str())
+    /// The tier the rule reports before classifiers and context: the
+    /// repository's override, else the rule's own.
+    pub fn effective_tier(&self) -> Tier {
+        self.tier_override.unwrap_or(self.tier)
     }
 
     /// Whether the rule applies to a file at `path` (repo- or root-relative).
@@ -187,115 +171,55 @@ pub fn compile_path_globs(globs: &[String]) -> Result<GlobSet, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-/// The compiled set of rules a scan runs.
-pub struct RuleSet {
-    rules: Vec<Rule>,
-    keywords: KeywordSearcher,
-    /// Keyword pattern index → the rules that keyword triggers.
-    keyword_rules: Vec<Vec<u32>>,
-    /// Indexes of rules restricted to some paths (checked once per file).
-    path_restricted: Vec<u32>,
-}
-
-impl std::fmt::Debug for RuleSet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuleSet")
-            .field("rules", &self.rules.len())
-            .finish()
-    }
-}
-
-impl RuleSet {
-    /// Builds the keyword automaton over `rules`.
-    pub fn new(rules: Vec<Rule>) -> RuleSet {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut patterns: Vec<&str> = Vec::new();
-        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-        for (ri, rule) in rules.iter().enumerate() {
-            for kw in &rule.keywords {
-                let pi = *index.entry(kw.as_str()).or_insert_with(|| {
-                    patterns.push(kw.as_str());
-                    keyword_rules.push(Vec::new());
-                    patterns.len() - 1
-                });
-                if !keyword_rules[pi].contains(&(ri as u32)) {
-                    keyword_rules[pi].push(ri as u32);
-                }
-            }
-        }
-        let keywords = KeywordSearcher::new(&patterns);
-        let path_restricted = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.paths.is_some())
-            .map(|(i, _)| i as u32)
-            .collect();
-        RuleSet {
-            rules,
-            keywords,
-            keyword_rules,
-            path_restricted,
-        }
-    }
-
-    /// The built-in rules only (no repo config).
-    pub fn builtin() -> Result<RuleSet, LocatedError> {
-        Ok(RuleSet::new(load_builtin()?))
-    }
-
-    pub fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-
-    pub fn get(&self, index: usize) -> &Rule {
-        &self.rules[index]
-    }
-
-    pub fn find(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
-    }
-
-    pub fn len(&self) -> usize {
-        self.rules.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
-    pub(crate) fn keyword_searcher(&self) -> &KeywordSearcher {
-        &self.keywords
-    }
-
-    pub(crate) fn rules_for_keyword(&self, pattern: usize) -> &[u32] {
-        &self.keyword_rules[pattern]
-    }
-
-    pub(crate) fn path_restricted(&self) -> &[u32] {
-        &self.path_restricted
-    }
-}
-
 /// Parses the embedded rules.
 pub fn load_builtin() -> Result<Vec<Rule>, LocatedError> {
-    load_rules_text(
-        Path::new(BUILTIN_RULES_NAME),
-        BUILTIN_RULES,
-        RuleSource::Builtin,
-        false,
-    )
+    load_rules_text(Path::new(BUILTIN_RULES_NAME), BUILTIN_RULES, false)
+}
+
+/// The embedded rules, parsed once per process (config validation and the
+/// engine both need them).
+pub fn builtin() -> Result<&'static [Rule], LocatedError> {
+    static BUILTIN: OnceLock<Result<Vec<Rule>, LocatedError>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(load_builtin)
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+/// A repository's changes to the built-in rules, already validated against
+/// them: rules it adds, rules it disables, tiers it forces.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub added: Vec<Rule>,
+    pub disabled: HashSet<String>,
+    pub tiers: BTreeMap<String, Tier>,
+}
+
+impl Changes {
+    /// `base` with these changes applied: added rules appended, disabled
+    /// ones removed, forced tiers recorded on the rules.
+    pub fn apply(&self, base: &[Rule]) -> Vec<Rule> {
+        let mut all: Vec<Rule> = base
+            .iter()
+            .chain(&self.added)
+            .filter(|r| !self.disabled.contains(&r.id))
+            .cloned()
+            .collect();
+        for rule in &mut all {
+            if let Some(tier) = self.tiers.get(&rule.id) {
+                rule.tier_override = Some(*tier);
+            }
+        }
+        all
+    }
 }
 
 /// Parses and validates rules from `text` (the content of `file`). With
 /// `compile`, every regex is compiled now so that errors carry a position.
-pub fn load_rules_text(
-    file: &Path,
-    text: &str,
-    source: RuleSource,
-    compile: bool,
-) -> Result<Vec<Rule>, LocatedError> {
+pub fn load_rules_text(file: &Path, text: &str, compile: bool) -> Result<Vec<Rule>, LocatedError> {
     let raws = schema::parse_rules_file(file, text)?;
-    raws_to_rules(file, text, raws, source, compile)
+    raws_to_rules(file, text, raws, compile)
 }
 
 /// Turns validated raw rules into rules, compiling regexes when asked.
@@ -303,7 +227,6 @@ pub fn raws_to_rules(
     file: &Path,
     text: &str,
     raws: Vec<RawRule>,
-    source: RuleSource,
     compile: bool,
 ) -> Result<Vec<Rule>, LocatedError> {
     let mut out = Vec::with_capacity(raws.len());
@@ -311,14 +234,14 @@ pub fn raws_to_rules(
         let regex_at = raw.regex.span().start;
         let id_at = raw.id.span().start;
         let id = raw.id.get_ref().clone();
-        let rule = Rule::from_raw(raw, source.clone())
+        let rule = Rule::from_raw(raw)
             .map_err(|e| LocatedError::at_offset(file, text, id_at, format!("rule `{id}`: {e}")))?;
-        if compile && let Err(e) = rule.compiled() {
+        if compile && let Err(e) = compile_regex(&rule.pattern) {
             return Err(LocatedError::at_offset(
                 file,
                 text,
                 regex_at,
-                format!("rule `{id}`: regex does not compile: {}", first_line(e)),
+                format!("rule `{id}`: regex does not compile: {}", first_line(&e)),
             ));
         }
         out.push(rule);
@@ -362,8 +285,7 @@ mod tests {
     #[test]
     fn bad_regex_is_located() {
         let text = "[[rule]]\nid = \"x-y\"\nprovider = \"p\"\ndescription = \"d\"\nkeywords = [\"ab\"]\nregex = 'ab('\ntier = \"low\"\nwhy = \"w\"\nfix = \"f\"\n";
-        let err =
-            load_rules_text(Path::new("c.toml"), text, RuleSource::Builtin, true).unwrap_err();
+        let err = load_rules_text(Path::new("c.toml"), text, true).unwrap_err();
         assert_eq!((err.line, err.column), (6, 9), "{err}");
         assert!(err.message.contains("regex does not compile"), "{err}");
     }

@@ -24,9 +24,7 @@ pub enum Classifier {
     AzureSas,
     /// Read a PyPI macaroon's caveats: user-wide or project-scoped.
     PypiMacaroon,
-    /// An OpenSSH private key: is it encrypted?
-    OpensshKey,
-    /// A PEM private key: is it encrypted?
+    /// A PEM private key (OpenSSH's included): is it encrypted?
     PemKey,
     /// A value assigned to a secret-sounding name: is the name really a
     /// secret's, and does the value look like one (catch-all rules)?

@@ -8,7 +8,10 @@
 //! once, as `blastwall scan` would.
 
 use blastwall::config::Config;
-use blastwall::scan::{ScanOptions, scan_paths};
+use blastwall::engine::Engine;
+use blastwall::finding::Origin;
+use blastwall::source::worktree::{self, Walk};
+use blastwall::source::{Funnel, Limits};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -41,34 +44,43 @@ fn corpus_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dev-cases.jsonl")
 }
 
-fn load() -> Vec<Case> {
+/// The corpus cases, or `None` (the test is skipped, with the reason
+/// printed) when the corpus is not beside this checkout and full tests are
+/// not required.
+fn load() -> Option<Vec<Case>> {
     let path = corpus_path();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the labelled corpus is needed for this test: cannot read {} ({e}); \
-             set BLASTWALL_CORPUS to its path",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
-            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-            Case {
-                provider: s("provider").expect("provider"),
-                kind: s("kind").unwrap_or_default(),
-                positive: s("label").as_deref() == Some("positive"),
-                text: s("text").expect("text"),
-                path: s("path"),
-            }
-        })
-        .collect()
+    let text = crate::common::input_or_skip(
+        "the labelled corpus",
+        std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "cannot read {} ({e}); set BLASTWALL_CORPUS to its path",
+                path.display()
+            )
+        }),
+    )?;
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
+                let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                Case {
+                    provider: s("provider").expect("provider"),
+                    kind: s("kind").unwrap_or_default(),
+                    positive: s("label").as_deref() == Some("positive"),
+                    text: s("text").expect("text"),
+                    path: s("path"),
+                }
+            })
+            .collect(),
+    )
 }
 
 #[test]
 fn corpus_recall_and_false_positives() {
-    let cases = load();
+    let Some(cases) = load() else {
+        return;
+    };
     assert!(
         cases.len() > 500,
         "corpus looks truncated: {} cases",
@@ -82,14 +94,20 @@ fn corpus_recall_and_false_positives() {
         std::fs::write(case_dir.join(name), &c.text).unwrap();
     }
     let config = Config::defaults().unwrap();
-    let opts = ScanOptions {
+    let walk = Walk {
         skip_dirs: Vec::new(),
-        max_file_size: config.max_file_size,
         threads: 0,
-        cache: None,
+        origin: Origin::File,
+        stamps: false,
     };
-    let flags = |engine: &blastwall::engine::Engine| {
-        let outcome = scan_paths(engine, &[dir.path().to_path_buf()], &opts).unwrap();
+    let flags = |engine: &Engine| {
+        let funnel = Funnel::new(
+            engine,
+            Limits {
+                max_size: config.max_file_size,
+            },
+        );
+        let outcome = worktree::scan(&funnel, &[dir.path().to_path_buf()], &walk).unwrap();
         assert_eq!(
             outcome.stats.files as usize,
             cases.len(),
@@ -102,8 +120,8 @@ fn corpus_recall_and_false_positives() {
         }
         flagged
     };
-    let flagged = flags(&config.engine);
-    let mut unfiltered = Config::defaults().unwrap().engine;
+    let flagged = flags(&Engine::for_config(&config).unwrap());
+    let mut unfiltered = Engine::for_config(&config).unwrap();
     unfiltered.value_filters = false;
     let flagged_unfiltered = flags(&unfiltered);
     let placeholders = cases

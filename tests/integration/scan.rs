@@ -362,10 +362,10 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
     use blastwall::config::Config;
     let t = Tree::new();
     let config = Config::defaults().unwrap();
+    let engine = blastwall::engine::Engine::for_config(&config).unwrap();
     // Text the reports print anyway (descriptions, why, fix): a "secret" that
     // is a word in it (a default password like `postgres`) proves nothing.
-    let static_text: String = config
-        .engine
+    let static_text: String = engine
         .rules
         .rules()
         .iter()
@@ -377,12 +377,12 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
         })
         .collect();
     let mut secrets: Vec<String> = Vec::new();
-    for (i, rule) in config.engine.rules.rules().iter().enumerate() {
+    for (i, rule) in engine.rules.rules().iter().enumerate() {
         for (j, ex) in rule.examples.iter().enumerate() {
             let name = ex.path().unwrap_or("example.txt");
             let rel = format!("r{i:03}-{j}/{name}");
             t.write(&rel, ex.text());
-            for f in config.engine.scan(&rel, ex.text().as_bytes()).unwrap() {
+            for f in engine.scan(&rel, ex.text().as_bytes()).unwrap() {
                 let s = String::from_utf8_lossy(f.secret.expose()).into_owned();
                 if s.len() >= 8 && !static_text.contains(&s) {
                     secrets.push(s);
@@ -428,7 +428,7 @@ fn builtin_rules_self_test_passes_from_the_command_line() {
     let r = t.run(&["rules", "test"]);
     r.expect_code(0);
     assert!(r.stdout.contains("all pass"), "{}", r.stdout);
-    let list = t.run(&["rules", "list", "--json"]);
+    let list = t.run(&["rules", "list", "--format", "json"]);
     list.expect_code(0);
     assert!(list.json().as_array().unwrap().len() >= 200);
 }

@@ -7,9 +7,8 @@
 //! blocks. Installing twice changes nothing; uninstalling puts back exactly
 //! what was there. Every write is a temp file renamed into place.
 
-use std::io::Write;
+use crate::git::command as git;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Marks a hook script as ours.
 pub const MARKER: &str = "blastwall-managed-hook v1";
@@ -19,8 +18,8 @@ pub const CHAINED_SUFFIX: &str = ".blastwall-chained";
 /// set `core.hooksPath`, and its previous value, so uninstall can restore it.
 const GLOBAL_STATE: &str = ".blastwall-global-state";
 
-const PRE_COMMIT_TEMPLATE: &str = include_str!("../hooks/pre-commit");
-const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push");
+const PRE_COMMIT_TEMPLATE: &str = include_str!("../../hooks/pre-commit");
+const PRE_PUSH_TEMPLATE: &str = include_str!("../../hooks/pre-push");
 
 /// The hooks blastwall provides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,41 +141,13 @@ impl std::fmt::Display for Action {
     }
 }
 
-fn git(cwd: &Path, args: &[&str]) -> Result<String, InstallError> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .map_err(|e| err(format!("cannot run git: {e}")))?;
-    if !out.status.success() {
-        return Err(err(format!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .trim_end_matches(['\n', '\r'])
-        .to_string())
-}
-
 /// The hooks directory git uses for the repository at `cwd`.
 pub fn local_hooks_dir(cwd: &Path) -> Result<PathBuf, InstallError> {
-    let p = PathBuf::from(
-        git(cwd, &["rev-parse", "--git-path", "hooks"]).map_err(|e| {
-            err(format!(
-                "{}: not inside a git repository? ({e})",
-                cwd.display()
-            ))
-        })?,
-    );
-    Ok(if p.is_absolute() { p } else { cwd.join(p) })
+    git::hooks_dir(cwd).map_err(InstallError)
 }
 
 fn global_hooks_path(cwd: &Path) -> Option<String> {
-    git(cwd, &["config", "--global", "--get", "core.hooksPath"])
-        .ok()
-        .filter(|s| !s.is_empty())
+    git::global_config(cwd, "core.hooksPath")
 }
 
 fn expand_home(p: &str) -> PathBuf {
@@ -221,25 +192,10 @@ fn is_ours(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Writes `content` to `path` atomically (temp file in the same directory, then rename), executable.
+/// Writes `content` to `path` atomically, executable when asked.
 fn write_atomic(path: &Path, content: &[u8], executable: bool) -> Result<(), InstallError> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| err(format!("{} has no parent", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|e| err(format!("creating {}: {e}", dir.display())))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| err(format!("writing in {}: {e}", dir.display())))?;
-    tmp.write_all(content)
-        .map_err(|e| err(format!("writing {}: {e}", path.display())))?;
-    #[cfg(unix)]
-    if executable {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| err(format!("making {} executable: {e}", path.display())))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| err(format!("replacing {}: {}", path.display(), e.error)))?;
-    Ok(())
+    crate::atomic::write(path, content, executable.then_some(0o755))
+        .map_err(|e| err(format!("writing {}: {e}", path.display())))
 }
 
 fn chained_path(target: &Path) -> PathBuf {
@@ -341,15 +297,8 @@ pub fn install(
                 std::fs::create_dir_all(&dir)
                     .map_err(|e| err(format!("creating {}: {e}", dir.display())))?;
                 write_atomic(&dir.join(GLOBAL_STATE), b"set-by-blastwall\n", false)?;
-                git(
-                    cwd,
-                    &[
-                        "config",
-                        "--global",
-                        "core.hooksPath",
-                        &dir.display().to_string(),
-                    ],
-                )?;
+                git::set_global_config(cwd, "core.hooksPath", &dir.display().to_string())
+                    .map_err(InstallError)?;
                 actions.push(Action::GlobalHooksPath {
                     dir: dir.clone(),
                     set: true,
@@ -392,7 +341,7 @@ pub fn uninstall(cwd: &Path, hooks: &[Hook], scope: Scope) -> Result<Vec<Action>
             .iter()
             .any(|h| dir.join(h.name()).exists());
         if !left {
-            git(cwd, &["config", "--global", "--unset", "core.hooksPath"])?;
+            git::unset_global_config(cwd, "core.hooksPath").map_err(InstallError)?;
             let _ = std::fs::remove_file(dir.join(GLOBAL_STATE));
             actions.push(Action::GlobalHooksPath { dir, set: false });
         }

@@ -4,8 +4,8 @@
 //! the engine reports at low without blocking. Run by `blastwall rules test` and by the test
 //! suite for every built-in rule.
 
-use super::{Rule, RuleSet};
-use crate::engine::{Allowlist, Engine};
+use super::{Allowlist, Engine};
+use crate::rules::{Rule, compile_regex};
 
 /// One failed expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,13 +28,20 @@ pub fn run(rules: &[Rule]) -> Vec<Failure> {
 }
 
 fn run_together(rules: &[Rule]) -> Vec<Failure> {
-    let engine = Engine::new(RuleSet::new(rules.to_vec()), Allowlist::default());
+    let engine = Engine::new(rules.to_vec(), Allowlist::default());
     let mut failures = Vec::new();
     for rule in rules {
         for (i, ex) in rule.examples.iter().enumerate() {
             let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
-            let Ok(found) = engine.scan(path, ex.text().as_bytes()) else {
-                continue;
+            let found = match engine.scan(path, ex.text().as_bytes()) {
+                Ok(found) => found,
+                Err(e) => {
+                    failures.push(Failure {
+                        rule: rule.id.clone(),
+                        message: format!("example {} fails with all rules: {e}", i + 1),
+                    });
+                    continue;
+                }
             };
             let worst = found.iter().map(|f| f.tier).max();
             let message = match (worst, ex.tier()) {
@@ -62,12 +69,12 @@ fn run_together(rules: &[Rule]) -> Vec<Failure> {
 fn run_alone(rules: &[Rule]) -> Vec<Failure> {
     let mut failures = Vec::new();
     for rule in rules {
-        let engine = Engine::new(RuleSet::new(vec![rule.clone()]), Allowlist::default());
+        let engine = Engine::new(vec![rule.clone()], Allowlist::default());
         let fail = |message: String| Failure {
             rule: rule.id.clone(),
             message,
         };
-        if let Err(e) = rule.compiled() {
+        if let Err(e) = compile_regex(&rule.pattern) {
             failures.push(fail(format!("regex does not compile: {e}")));
             continue;
         }

@@ -1,12 +1,13 @@
-//! `blastwall install` / `blastwall uninstall`: plain git hooks.
+//! `blastwall install`: put blastwall's git hooks where git runs them.
 
 use super::{Global, Outcome};
-use crate::install::{self, Hook, Scope};
+use crate::hooks::install::{self, Hook, Scope};
+use crate::report::escape;
 use anyhow::{Context, Result};
-use clap::Args;
 
-#[derive(Debug, Args)]
-pub struct InstallArgs {
+/// Which hooks, and where (shared by `install` and `uninstall`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// Only the pre-commit hook.
     #[arg(long)]
     pub pre_commit: bool,
@@ -19,8 +20,8 @@ pub struct InstallArgs {
     pub global: bool,
 }
 
-impl InstallArgs {
-    fn hooks(&self) -> Vec<Hook> {
+impl Args {
+    pub fn hooks(&self) -> Vec<Hook> {
         match (self.pre_commit, self.pre_push) {
             (true, false) => vec![Hook::PreCommit],
             (false, true) => vec![Hook::PrePush],
@@ -28,7 +29,7 @@ impl InstallArgs {
         }
     }
 
-    fn scope(&self) -> Scope {
+    pub fn scope(&self) -> Scope {
         if self.global {
             Scope::Global
         } else {
@@ -37,21 +38,14 @@ impl InstallArgs {
     }
 }
 
-pub fn install(_global: &Global, args: &InstallArgs) -> Result<Outcome> {
+pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
+    global.reject_config("install")?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let binary = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .context("locating the blastwall binary")?;
     for action in install::install(&cwd, &args.hooks(), args.scope(), &binary)? {
-        println!("blastwall install: {action}");
-    }
-    Ok(Outcome::Clean)
-}
-
-pub fn uninstall(_global: &Global, args: &InstallArgs) -> Result<Outcome> {
-    let cwd = std::env::current_dir().context("reading the current directory")?;
-    for action in install::uninstall(&cwd, &args.hooks(), args.scope())? {
-        println!("blastwall uninstall: {action}");
+        println!("blastwall install: {}", escape::text(&action.to_string()));
     }
     Ok(Outcome::Clean)
 }

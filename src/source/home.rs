@@ -1,14 +1,11 @@
-//! What an agent session started here would inherit.
-//!
-//! An agent uses whatever its environment offers: the files under its
-//! working directory, the variables of the process that started it, and the
-//! credential caches and shell histories in the user's home directory (every
-//! file the user can read is readable by an agent's shell). This module
-//! lists where those live; the engine decides what in them is a credential.
+//! What an agent session started here would inherit beyond the working
+//! tree: the variables of the process that starts it, and the credential
+//! caches and shell histories in the user's home directory (every file the
+//! user can read is readable by an agent's shell). This module lists where
+//! those live; the engine decides what in them is a credential.
 
-use crate::engine::{Engine, EngineError};
-use crate::finding::{Finding, Origin};
-use crate::scan::{ScanStats, looks_binary};
+use super::{Blob, Content, Item, Lines};
+use crate::finding::Origin;
 use std::path::{Path, PathBuf};
 
 /// Credential caches, agent configs and histories under `~`, from the
@@ -130,75 +127,38 @@ pub fn home_files(home: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Scans `files` (under `home`), reporting paths as `~/...`.
-pub fn scan_home(
-    engine: &Engine,
-    home: &Path,
-    files: &[PathBuf],
-    max_size: u64,
-) -> Result<(Vec<Finding>, ScanStats), EngineError> {
-    let mut findings = Vec::new();
-    let mut stats = ScanStats::default();
-    for path in files {
-        let shown = match path.strip_prefix(home) {
-            Ok(rel) => format!("~/{}", crate::scan::slash_path(rel)),
-            Err(_) => path.display().to_string(),
-        };
-        let data = match std::fs::metadata(path) {
-            Ok(m) if m.len() > max_size => {
-                stats.skipped.too_large += 1;
-                continue;
-            }
-            Ok(_) => match std::fs::read(path) {
-                Ok(d) => d,
-                Err(e) => {
-                    stats.skipped.unreadable += 1;
-                    stats.errors.push(format!("{shown}: {e}"));
-                    continue;
-                }
-            },
-            Err(e) => {
-                stats.skipped.unreadable += 1;
-                stats.errors.push(format!("{shown}: {e}"));
-                continue;
-            }
-        };
-        if looks_binary(&data) {
-            // SQLite token stores (gcloud) are binary; a credential file
-            // exists there all the same, but its content is out of reach.
-            stats.skipped.binary += 1;
-            continue;
-        }
-        stats.files += 1;
-        stats.bytes += data.len() as u64;
-        findings.extend(engine.scan(&shown, &data)?.into_iter().map(|mut f| {
-            f.origin = Origin::Home;
-            f
-        }));
-    }
-    Ok((findings, stats))
+/// Items for `files` (under `home`), shown as `~/...`.
+pub fn home_items(home: &Path, files: Vec<PathBuf>) -> Vec<Item<'static>> {
+    files
+        .into_iter()
+        .map(|path| {
+            let shown = match path.strip_prefix(home) {
+                Ok(rel) => format!("~/{}", super::worktree::slash_path(rel)),
+                Err(_) => path.display().to_string(),
+            };
+            Item::Blob(Blob {
+                path: shown,
+                origin: Origin::Home,
+                content: Content::File(path),
+                lines: Lines::All,
+                stamp: None,
+            })
+        })
+        .collect()
 }
 
-/// Scans the process environment, one variable at a time, as `NAME=value`.
-pub fn scan_env(
-    engine: &Engine,
-    vars: &[(String, String)],
-) -> Result<(Vec<Finding>, ScanStats), EngineError> {
-    let mut findings = Vec::new();
-    let mut stats = ScanStats::default();
-    for (name, value) in vars {
-        let text = format!("{name}={value}\n");
-        stats.files += 1;
-        stats.bytes += text.len() as u64;
-        findings.extend(
-            engine
-                .scan(&format!("${name}"), text.as_bytes())?
-                .into_iter()
-                .map(|mut f| {
-                    f.origin = Origin::Environment;
-                    f
-                }),
-        );
-    }
-    Ok((findings, stats))
+/// Items for environment variables, one per variable, as `NAME=value`,
+/// shown as `$NAME`.
+pub fn env_items(vars: Vec<(String, String)>) -> Vec<Item<'static>> {
+    vars.into_iter()
+        .map(|(name, value)| {
+            Item::Blob(Blob {
+                path: format!("${name}"),
+                origin: Origin::Environment,
+                content: Content::Bytes(format!("{name}={value}\n").into_bytes()),
+                lines: Lines::All,
+                stamp: None,
+            })
+        })
+        .collect()
 }

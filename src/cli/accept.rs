@@ -3,19 +3,20 @@
 //! secret); the hooks stop blocking on it but keep counting accepted
 //! critical credentials still in reach.
 
-use super::{Global, Outcome};
+use super::pre_commit::MAX_PUBLISHED_BLOB;
+use super::{Global, Loaded, Outcome};
 use crate::baseline::{BASELINE_FILE_NAME, Baseline};
 use crate::config::project_root;
 use crate::finding::Finding;
-use crate::git::{Repo, staged};
-use crate::hook::scan_changes;
+use crate::git::Repo;
 use crate::reach::scan_worktree;
+use crate::report::escape;
+use crate::source::{Funnel, Limits, staged};
 use anyhow::{Context, Result, bail};
-use clap::Args;
 use std::path::PathBuf;
 
-#[derive(Debug, Args)]
-pub struct AcceptArgs {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// The finding's id (the `id` line of human output, `fingerprint` in JSON).
     pub id: String,
     /// Why this credential may stay (recorded in the baseline).
@@ -26,22 +27,35 @@ pub struct AcceptArgs {
     pub baseline: Option<PathBuf>,
 }
 
-pub fn run(global: &Global, args: &AcceptArgs) -> Result<Outcome> {
+/// Findings in the working tree and the index, where an id can come from.
+fn current_findings(global: &Global, root: &std::path::Path) -> Result<Vec<Finding>> {
+    let Loaded { config, engine } = global.load(root)?;
+    let mut findings = scan_worktree(root, &config, &engine, None)?.findings;
+    if let Ok(repo) = Repo::discover(root) {
+        let objects = repo.objects();
+        if let Ok(items) = staged::items(&repo, &objects) {
+            let funnel = Funnel::new(
+                &engine,
+                Limits {
+                    max_size: MAX_PUBLISHED_BLOB,
+                },
+            );
+            findings.extend(funnel.scan(items)?.findings);
+        }
+    }
+    Ok(findings)
+}
+
+pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
     if args.reason.trim().is_empty() {
         bail!("--reason must say why this credential may stay");
     }
     let root = project_root(std::path::Path::new(".")).context("reading the current directory")?;
-    let config = global.load_config(&root)?;
-    let mut findings: Vec<Finding> = scan_worktree(&root, &config, None)?.findings;
-    if let Ok(repo) = Repo::discover(&root)
-        && let Ok(changes) = staged::staged_changes(&repo)
-    {
-        findings.extend(scan_changes(&config.engine, &changes)?.0);
-    }
+    let findings = current_findings(global, &root)?;
     let Some(finding) = findings.iter().find(|f| f.fingerprint() == args.id) else {
         bail!(
             "no finding with id {} in the working tree or the index (ids are printed by `blastwall scan` and the hooks)",
-            args.id
+            escape::text(&args.id)
         );
     };
     let path = args
@@ -60,13 +74,13 @@ pub fn run(global: &Global, args: &AcceptArgs) -> Result<Outcome> {
         .with_context(|| format!("writing {}", path.display()))?;
     println!(
         "blastwall accept: recorded {} ({}, {}) in {}:{} as accepted in {}: {}",
-        finding.description,
+        escape::text(&finding.description),
         finding.rule,
         finding.tier,
-        finding.path,
+        escape::path(&finding.path),
         finding.line,
-        path.display(),
-        args.reason.trim()
+        escape::path(&path.display().to_string()),
+        escape::text(args.reason.trim())
     );
     Ok(Outcome::Clean)
 }

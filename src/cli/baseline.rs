@@ -2,40 +2,39 @@
 //! adopt the hooks on a repository that already has some, and only new ones
 //! block.
 
-use super::scan_cmd::{WalkArgs, collect};
-use super::{Global, Outcome};
+use super::scan::{WalkArgs, collect};
+use super::{Global, Loaded, Outcome};
 use crate::baseline::{BASELINE_FILE_NAME, Baseline};
 use crate::config::project_root;
 use anyhow::{Context, Result, bail};
-use clap::Args;
 use std::path::PathBuf;
 
-#[derive(Debug, Args)]
-pub struct BaselineCmdArgs {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// The repository (or directory) to baseline [default: the current repository's root].
     pub path: Option<PathBuf>,
     /// Also record findings in every blob reachable from any ref.
     #[arg(long)]
     pub history: bool,
     /// Where to write it [default: .blastwall-baseline.json at the repository root].
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[arg(long = "baseline", alias = "output", value_name = "FILE")]
+    pub file: Option<PathBuf>,
     /// Update an existing baseline: add new findings, prune gone ones, keep
     /// its key and the reasons given to `accept`.
     #[arg(long)]
     pub update: bool,
     #[command(flatten)]
     pub walk: WalkArgs,
-    /// No progress bar.
+    /// Print nothing but errors: no progress bar, no closing line.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-pub fn run(global: &Global, args: &BaselineCmdArgs) -> Result<Outcome> {
+pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
     let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let root = project_root(&start).with_context(|| format!("cannot read {}", start.display()))?;
     let output = args
-        .output
+        .file
         .clone()
         .unwrap_or_else(|| root.join(BASELINE_FILE_NAME));
     let existing = if output.exists() {
@@ -49,9 +48,10 @@ pub fn run(global: &Global, args: &BaselineCmdArgs) -> Result<Outcome> {
     } else {
         None
     };
-    let config = global.load_config(&root)?;
+    let Loaded { config, engine } = global.load(&root)?;
     let collected = collect(
         &config,
+        &engine,
         std::slice::from_ref(&root),
         &args.walk,
         args.history,
@@ -61,7 +61,7 @@ pub fn run(global: &Global, args: &BaselineCmdArgs) -> Result<Outcome> {
         Some(b) => b.clone(),
         None => Baseline::new().context("generating the baseline key")?,
     };
-    let new = base.rebuilt(&collected.findings);
+    let new = base.rebuilt(&collected.scanned.findings);
     let before = existing.as_ref().map_or(0, Baseline::len);
     let old_keys: std::collections::HashSet<(&str, &str, &str)> = existing
         .iter()
@@ -74,14 +74,16 @@ pub fn run(global: &Global, args: &BaselineCmdArgs) -> Result<Outcome> {
         .count();
     new.save(&output)
         .with_context(|| format!("writing {}", output.display()))?;
-    println!(
-        "blastwall baseline: {} entries in {} ({} added, {} removed; {} files, {} commits scanned)",
-        new.len(),
-        output.display(),
-        new.len() - kept_old,
-        before - kept_old,
-        collected.stats.files,
-        collected.commits.unwrap_or(0),
-    );
+    if !args.quiet {
+        println!(
+            "blastwall baseline: {} entries in {} ({} added, {} removed; {} files, {} commits scanned)",
+            new.len(),
+            crate::report::escape::path(&output.display().to_string()),
+            new.len() - kept_old,
+            before - kept_old,
+            collected.scanned.stats.files,
+            collected.commits.unwrap_or(0),
+        );
+    }
     Ok(Outcome::Clean)
 }

@@ -1,0 +1,18 @@
+//! `blastwall uninstall`: remove blastwall's hooks and put back exactly
+//! what was there before.
+
+use super::{Global, Outcome};
+use crate::hooks::install;
+use crate::report::escape;
+use anyhow::{Context, Result};
+
+pub use super::install::Args;
+
+pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
+    global.reject_config("uninstall")?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    for action in install::uninstall(&cwd, &args.hooks(), args.scope())? {
+        println!("blastwall uninstall: {}", escape::text(&action.to_string()));
+    }
+    Ok(Outcome::Clean)
+}

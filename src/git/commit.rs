@@ -1,0 +1,242 @@
+//! What one commit introduces, and what an annotated tag or a ref points at.
+//!
+//! A commit is compared with its first parent (the empty tree for a root
+//! commit); for a merge, the other parents' trees come along so that only
+//! lines new to every parent count. Its message is published with it, so it
+//! is returned too. A ref may also point, directly or through annotated
+//! tags, at a tree or a blob: that content is published whole.
+
+use super::{Change, EntryKind, GitError, Repo, WithContext, commit_date, path_text};
+use gix::ObjectId;
+use gix::object::tree::diff::{Action, Change as TreeChange};
+
+/// One commit's published content.
+#[derive(Debug)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    /// Committer date, ISO 8601.
+    pub date: Option<String>,
+    /// The full commit message.
+    pub message: Vec<u8>,
+    pub changes: Vec<Change>,
+    /// Trees of the parents after the first (merges).
+    pub other_parent_trees: Vec<ObjectId>,
+}
+
+/// Diffs commits against their first parent, reusing one diff cache.
+pub struct Differ<'r> {
+    repo: &'r Repo,
+    cache: gix::diff::blob::Platform,
+}
+
+fn kind(mode: gix::object::tree::EntryMode) -> EntryKind {
+    if mode.is_commit() {
+        EntryKind::Submodule
+    } else if mode.is_link() {
+        EntryKind::Symlink
+    } else {
+        EntryKind::File
+    }
+}
+
+/// A regular file (not a tree, symlink or submodule), whose lines can be diffed.
+fn is_file(mode: gix::object::tree::EntryMode) -> bool {
+    !mode.is_tree() && kind(mode) == EntryKind::File
+}
+
+impl Repo {
+    pub fn differ(&self) -> Result<Differ<'_>, GitError> {
+        let cache = self
+            .repo
+            .diff_resource_cache_for_tree_diff()
+            .ctx(|| "preparing diffs".to_string())?;
+        Ok(Differ { repo: self, cache })
+    }
+}
+
+impl Differ<'_> {
+    /// The content `commit` introduces relative to its first parent.
+    pub fn commit(&mut self, commit: ObjectId) -> Result<CommitInfo, GitError> {
+        let repo = &self.repo.repo;
+        let c = repo
+            .find_commit(commit)
+            .ctx(|| format!("reading commit {commit}"))?;
+        let tree = c.tree().ctx(|| format!("reading the tree of {commit}"))?;
+        let parents: Vec<ObjectId> = c.parent_ids().map(|p| p.detach()).collect();
+        let first = match parents.first() {
+            Some(p) => repo
+                .find_tree(self.repo.commit_tree(*p)?)
+                .ctx(|| format!("reading the tree of {p}"))?,
+            None => repo.empty_tree(),
+        };
+        let other_parent_trees = parents[parents.len().min(1)..]
+            .iter()
+            .map(|p| self.repo.commit_tree(*p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut changes: Vec<Change> = Vec::new();
+        first
+            .changes()
+            .ctx(|| format!("diffing {commit}"))?
+            .options(|o| {
+                o.track_path().track_rewrites(Some(super::rewrites()));
+            })
+            .for_each_to_obtain_tree_with_cache(&tree, &mut self.cache, |change| {
+                changes.extend(tree_change(change));
+                Ok(Action::Continue(()))
+            })
+            .ctx(|| format!("diffing {commit}"))?;
+        self.cache.clear_resource_cache_keep_allocation();
+        let message = c
+            .message_raw()
+            .map(|m| m.to_vec())
+            .ctx(|| format!("reading the message of {commit}"))?;
+        Ok(CommitInfo {
+            id: commit,
+            date: commit_date(&c),
+            message,
+            changes,
+            other_parent_trees,
+        })
+    }
+}
+
+/// The [`Change`] a tree-diff entry makes, for entries that are not trees.
+fn tree_change(change: TreeChange<'_, '_, '_>) -> Option<Change> {
+    match change {
+        TreeChange::Addition {
+            location,
+            entry_mode,
+            id,
+            ..
+        } if !entry_mode.is_tree() => Some(Change::new(
+            path_text(location),
+            kind(entry_mode),
+            id.detach(),
+        )),
+        TreeChange::Modification {
+            location,
+            previous_entry_mode,
+            previous_id,
+            entry_mode,
+            id,
+            ..
+        } if !entry_mode.is_tree() => Some(
+            Change::new(path_text(location), kind(entry_mode), id.detach())
+                .against(previous_id.detach(), is_file(previous_entry_mode)),
+        ),
+        TreeChange::Rewrite {
+            source_location,
+            source_entry_mode,
+            source_id,
+            location,
+            entry_mode,
+            id,
+            ..
+        } if !entry_mode.is_tree() => Some(
+            Change::new(path_text(location), kind(entry_mode), id.detach())
+                .against(source_id.detach(), is_file(source_entry_mode))
+                .renamed_from(path_text(source_location)),
+        ),
+        _ => None,
+    }
+}
+
+/// What a ref (or any object id) ends at, after peeling annotated tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Commit(ObjectId),
+    Tree(ObjectId),
+    Blob(ObjectId),
+}
+
+/// An annotated tag met while peeling.
+#[derive(Debug, Clone)]
+pub struct TagInfo {
+    pub id: ObjectId,
+    pub name: String,
+    /// The tag's message (which a push publishes).
+    pub message: Vec<u8>,
+}
+
+/// An id peeled to what it points at, with the annotated tags on the way.
+#[derive(Debug, Clone)]
+pub struct Peeled {
+    pub target: Target,
+    pub tags: Vec<TagInfo>,
+}
+
+/// A file in a tree.
+#[derive(Debug, Clone)]
+pub struct TreeFile {
+    pub path: String,
+    pub kind: EntryKind,
+    pub id: ObjectId,
+}
+
+impl Repo {
+    /// Peels `id` through annotated tags (a chain of at most 32).
+    pub fn peel(&self, id: ObjectId) -> Result<Peeled, GitError> {
+        let mut tags = Vec::new();
+        let mut at = id;
+        for _ in 0..32 {
+            let object = self
+                .repo
+                .find_object(at)
+                .ctx(|| format!("reading object {at}"))?;
+            let target = match object.kind {
+                gix::object::Kind::Commit => Target::Commit(at),
+                gix::object::Kind::Tree => Target::Tree(at),
+                gix::object::Kind::Blob => Target::Blob(at),
+                gix::object::Kind::Tag => {
+                    let tag = object.into_tag();
+                    let decoded = tag.decode().ctx(|| format!("decoding tag {at}"))?;
+                    tags.push(TagInfo {
+                        id: at,
+                        name: path_text(decoded.name),
+                        message: decoded.message.to_vec(),
+                    });
+                    at = decoded.target();
+                    continue;
+                }
+            };
+            return Ok(Peeled { target, tags });
+        }
+        Err(GitError::new(
+            format!("peeling {id}"),
+            "more than 32 nested tags",
+        ))
+    }
+
+    /// Every file in `tree`, recursively.
+    pub fn tree_files(&self, tree: ObjectId) -> Result<Vec<TreeFile>, GitError> {
+        let mut out = Vec::new();
+        let mut stack = vec![(String::new(), tree)];
+        while let Some((prefix, id)) = stack.pop() {
+            let t = self
+                .repo
+                .find_tree(id)
+                .ctx(|| format!("reading tree {id}"))?;
+            for entry in t.iter() {
+                let entry = entry.ctx(|| format!("reading tree {id}"))?;
+                let name = path_text(entry.filename());
+                let path = if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                let mode = entry.mode();
+                if mode.is_tree() {
+                    stack.push((path, entry.oid().to_owned()));
+                } else {
+                    out.push(TreeFile {
+                        path,
+                        kind: kind(mode),
+                        id: entry.oid().to_owned(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}

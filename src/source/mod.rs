@@ -1,0 +1,490 @@
+//! Sources: where the bytes to scan come from, and the one funnel every one
+//! of them goes through on the way to the engine.
+//!
+//! A producer (the working tree, the index, pushed or received commits,
+//! history, the home directory and environment, an agent's tool call) only
+//! says *what* there is: a [`Blob`] with a path, an origin, a way to read its
+//! content and which of its lines count. The [`Funnel`] alone decides what
+//! happens next, the same way for every command: the path allowlist, the
+//! size limit, binary and text-encoding detection, the engine, keeping only
+//! findings on the lines that count, stamping the origin, and counting every
+//! file it read or skipped, by name and reason. A scan that read nothing can
+//! therefore never look clean, whichever command ran it.
+
+pub mod commits;
+pub mod history;
+pub mod home;
+pub mod pushed;
+pub mod staged;
+pub mod text;
+pub mod worktree;
+
+use crate::cache::{FileCache, Stamp};
+use crate::engine::{Engine, EngineError};
+use crate::finding::{Finding, Origin};
+use crate::lines::LineSet;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Something to scan.
+pub struct Blob<'a> {
+    /// Repository- or root-relative, `/`-separated; what reports show.
+    pub path: String,
+    pub origin: Origin,
+    pub content: Content<'a>,
+    /// Which lines findings must touch to count.
+    pub lines: Lines<'a>,
+    /// The file's stat stamp, when it came from disk and a clean-file cache
+    /// may vouch for it.
+    pub stamp: Option<Stamp>,
+}
+
+/// How to get a blob's bytes.
+pub enum Content<'a> {
+    /// Already in memory.
+    Bytes(Vec<u8>),
+    /// A file on disk, read by the funnel (an unreadable file is a skip,
+    /// not a failure: files come and go under a running scan).
+    File(PathBuf),
+    /// An object read on demand (a git blob); given the size limit, it
+    /// reports a larger object without reading it. Failing to read one is a
+    /// failure, never a skip: it is what is being published.
+    Object(Loader<'a>),
+}
+
+/// Reads an object given the size limit (see [`Content::Object`]).
+pub type Loader<'a> = Box<dyn FnOnce(u64) -> Result<Loaded, String> + Send + 'a>;
+
+/// Works out which lines of a text count (see [`Lines::Added`]).
+pub type LineJudge<'a> = Box<dyn FnOnce(&[u8]) -> Result<LineSet, String> + Send + 'a>;
+
+/// What an [`Content::Object`] loader found.
+pub enum Loaded {
+    Data(Vec<u8>),
+    TooLarge(u64),
+}
+
+/// Which lines of a blob count.
+pub enum Lines<'a> {
+    /// Every line (a file on disk, a new file).
+    All,
+    /// Only these (known in advance).
+    Only(LineSet),
+    /// Worked out from the text once it is read (added lines against the
+    /// previous version); an error fails the scan.
+    Added(LineJudge<'a>),
+}
+
+/// Why something was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    Binary,
+    TooLarge,
+    Symlink,
+    Submodule,
+    Unreadable,
+    Allowlisted,
+    /// A FIFO, socket or device.
+    Special,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Submodule => "submodule",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Allowlisted => "allowlisted",
+            SkipReason::Special => "not a regular file",
+        }
+    }
+}
+
+/// One thing not scanned, named so that every summary can say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+    /// More about why (the error for an unreadable file, the size limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Counts of skipped things, by reason.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SkipCounts {
+    pub binary: u64,
+    pub too_large: u64,
+    pub symlink: u64,
+    pub submodule: u64,
+    pub unreadable: u64,
+    pub allowlisted: u64,
+    pub special: u64,
+}
+
+impl SkipCounts {
+    fn slot(&mut self, reason: SkipReason) -> &mut u64 {
+        match reason {
+            SkipReason::Binary => &mut self.binary,
+            SkipReason::TooLarge => &mut self.too_large,
+            SkipReason::Symlink => &mut self.symlink,
+            SkipReason::Submodule => &mut self.submodule,
+            SkipReason::Unreadable => &mut self.unreadable,
+            SkipReason::Allowlisted => &mut self.allowlisted,
+            SkipReason::Special => &mut self.special,
+        }
+    }
+
+    fn pairs(&self) -> [(u64, SkipReason); 7] {
+        [
+            (self.binary, SkipReason::Binary),
+            (self.too_large, SkipReason::TooLarge),
+            (self.symlink, SkipReason::Symlink),
+            (self.submodule, SkipReason::Submodule),
+            (self.unreadable, SkipReason::Unreadable),
+            (self.allowlisted, SkipReason::Allowlisted),
+            (self.special, SkipReason::Special),
+        ]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.pairs().iter().map(|(n, _)| n).sum()
+    }
+
+    pub fn add(&mut self, other: &SkipCounts) {
+        for (n, reason) in other.pairs() {
+            *self.slot(reason) += n;
+        }
+    }
+
+    /// "2 binary, 1 too large" (non-zero reasons only).
+    pub fn describe(&self) -> String {
+        self.pairs()
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, r)| format!("{n} {}", r.describe()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What a scan read and skipped.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub files: u64,
+    pub bytes: u64,
+    /// Lines that counted (every line of a file; added lines of a change).
+    pub lines: u64,
+    /// Files not read because the clean-file cache vouches for them.
+    pub cached: u64,
+    pub skipped: SkipCounts,
+    /// Every skipped thing, by name.
+    pub skips: Vec<Skipped>,
+}
+
+impl Stats {
+    pub fn merge(&mut self, other: Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.lines += other.lines;
+        self.cached += other.cached;
+        self.skipped.add(&other.skipped);
+        self.skips.extend(other.skips);
+    }
+
+    /// Records a skip.
+    pub fn skip(&mut self, path: impl Into<String>, reason: SkipReason, detail: Option<String>) {
+        *self.skipped.slot(reason) += 1;
+        self.skips.push(Skipped {
+            path: path.into(),
+            reason,
+            detail,
+        });
+    }
+
+    /// The errors behind unreadable files, for people.
+    pub fn errors(&self) -> Vec<String> {
+        self.skips
+            .iter()
+            .filter(|s| s.reason == SkipReason::Unreadable)
+            .map(|s| match &s.detail {
+                Some(d) => format!("{}: {d}", s.path),
+                None => s.path.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Findings plus what was read.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+}
+
+impl Scanned {
+    pub fn merge(&mut self, other: Scanned) {
+        self.findings.extend(other.findings);
+        self.stats.merge(other.stats);
+    }
+
+    /// Findings in report order: by path, position, rule.
+    fn sorted(mut self) -> Scanned {
+        self.findings.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+        });
+        self.stats
+            .skips
+            .sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
+        self
+    }
+}
+
+/// Why a scan stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// Content that must be scanned could not be read (a git object).
+    #[error("{0}")]
+    Read(String),
+}
+
+/// Size limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Larger blobs are skipped and named.
+    pub max_size: u64,
+}
+
+/// The one path from blobs to findings.
+pub struct Funnel<'a> {
+    engine: &'a Engine,
+    limits: Limits,
+    cache: Option<&'a FileCache>,
+    count_lines: bool,
+}
+
+impl<'a> Funnel<'a> {
+    pub fn new(engine: &'a Engine, limits: Limits) -> Funnel<'a> {
+        Funnel {
+            engine,
+            limits,
+            cache: None,
+            count_lines: false,
+        }
+    }
+
+    /// Counts the lines of whole files too (hooks report lines examined;
+    /// a tree scan does not pay for a second pass over every byte).
+    pub fn counting_lines(mut self) -> Funnel<'a> {
+        self.count_lines = true;
+        self
+    }
+
+    /// Files whose stamp the cache vouches for are not read; files found
+    /// clean are recorded in it. Findings below the cache's threshold are
+    /// not reported either, so a cached and a freshly read file give the
+    /// same result.
+    pub fn with_cache(mut self, cache: Option<&'a FileCache>) -> Funnel<'a> {
+        self.cache = cache;
+        self
+    }
+
+    pub fn engine(&self) -> &'a Engine {
+        self.engine
+    }
+
+    /// A lane: one thread's worth of scanning state.
+    pub fn lane(&self) -> Lane<'_, 'a> {
+        Lane {
+            funnel: self,
+            buf: Vec::new(),
+            out: Scanned::default(),
+            failure: None,
+        }
+    }
+
+    /// Scans `items` in parallel: blobs, and things a producer already
+    /// knows it cannot scan.
+    pub fn scan<'b, I>(&self, items: I) -> Result<Scanned, SourceError>
+    where
+        I: IntoParallelIterator<Item = Item<'b>>,
+    {
+        items
+            .into_par_iter()
+            .fold(
+                || self.lane(),
+                |mut lane, item| {
+                    lane.push(item);
+                    lane
+                },
+            )
+            .map(Lane::finish)
+            .try_reduce(Scanned::default, |mut a, b| {
+                a.merge(b);
+                Ok(a)
+            })
+            .map(Scanned::sorted)
+    }
+}
+
+/// A producer's output: a blob, or something it already knows it cannot scan.
+pub enum Item<'a> {
+    Blob(Blob<'a>),
+    Skip(Skipped),
+}
+
+/// One thread's scanning state: a reused read buffer and local results.
+pub struct Lane<'f, 'a> {
+    funnel: &'f Funnel<'a>,
+    buf: Vec<u8>,
+    out: Scanned,
+    failure: Option<SourceError>,
+}
+
+impl Lane<'_, '_> {
+    /// Scans or records one item; after a failure, further items are ignored.
+    pub fn push(&mut self, item: Item<'_>) {
+        if self.failure.is_some() {
+            return;
+        }
+        let result = match item {
+            Item::Blob(blob) => self.scan(blob),
+            Item::Skip(s) => {
+                self.out.stats.skip(s.path, s.reason, s.detail);
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.failure = Some(e);
+        }
+    }
+
+    /// Whether a failure stopped this lane.
+    pub fn failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    pub fn finish(self) -> Result<Scanned, SourceError> {
+        match self.failure {
+            Some(e) => Err(e),
+            None => Ok(self.out.sorted()),
+        }
+    }
+
+    fn scan(&mut self, blob: Blob<'_>) -> Result<(), SourceError> {
+        let engine = self.funnel.engine;
+        let stats = &mut self.out.stats;
+        if engine.allow.path_allowed(&blob.path) {
+            stats.skip(blob.path, SkipReason::Allowlisted, None);
+            return Ok(());
+        }
+        let cache = self.funnel.cache.zip(blob.stamp);
+        if let Some((cache, stamp)) = cache
+            && cache.is_clean(&blob.path, stamp)
+        {
+            cache.record_hit(&blob.path, stamp);
+            stats.cached += 1;
+            return Ok(());
+        }
+        let limit = self.funnel.limits.max_size;
+        let owned;
+        let data: &[u8] = match blob.content {
+            Content::Bytes(bytes) => {
+                owned = bytes;
+                &owned
+            }
+            Content::File(path) => match read_file(&path, limit, &mut self.buf) {
+                Ok(true) => &self.buf,
+                Ok(false) => {
+                    stats.skip(blob.path, SkipReason::TooLarge, Some(limit_note(limit)));
+                    return Ok(());
+                }
+                Err(e) => {
+                    stats.skip(blob.path, SkipReason::Unreadable, Some(e.to_string()));
+                    return Ok(());
+                }
+            },
+            Content::Object(load) => match load(limit).map_err(SourceError::Read)? {
+                Loaded::Data(bytes) => {
+                    owned = bytes;
+                    &owned
+                }
+                Loaded::TooLarge(_) => {
+                    stats.skip(blob.path, SkipReason::TooLarge, Some(limit_note(limit)));
+                    return Ok(());
+                }
+            },
+        };
+        let decoded = match text::decode(data) {
+            text::Text::Binary => {
+                stats.skip(blob.path, SkipReason::Binary, None);
+                return Ok(());
+            }
+            text::Text::Utf8 => std::borrow::Cow::Borrowed(data),
+            text::Text::Utf16(converted) => std::borrow::Cow::Owned(converted),
+        };
+        let data: &[u8] = &decoded;
+        let lines = match blob.lines {
+            Lines::All => None,
+            Lines::Only(set) => Some(set),
+            Lines::Added(work_out) => Some(work_out(data).map_err(SourceError::Read)?),
+        };
+        if lines.as_ref().is_some_and(LineSet::is_empty) {
+            return Ok(()); // nothing new in it
+        }
+        stats.files += 1;
+        stats.bytes += data.len() as u64;
+        stats.lines += match &lines {
+            Some(set) => set.count(),
+            None if self.funnel.count_lines => u64::from(crate::lines::line_count(data)),
+            None => 0,
+        };
+        let found = engine.scan(&blob.path, data)?;
+        if let Some((cache, stamp)) = cache
+            && found.iter().all(|f| f.tier < cache.matters_from())
+        {
+            cache.record_clean(&blob.path, stamp);
+        }
+        let keep_from = self.funnel.cache.map(FileCache::matters_from);
+        self.out.findings.extend(
+            found
+                .into_iter()
+                .filter(|f| keep_from.is_none_or(|t| f.tier >= t))
+                .filter(|f| {
+                    lines
+                        .as_ref()
+                        .is_none_or(|set| set.intersects(f.line as u32, f.end_line as u32))
+                })
+                .map(|mut f| {
+                    f.origin = blob.origin.clone();
+                    f
+                }),
+        );
+        Ok(())
+    }
+}
+
+fn limit_note(limit: u64) -> String {
+    format!("over the {} limit", crate::report::human_bytes(limit))
+}
+
+/// Reads `path` into `buf`; `Ok(false)` when it is larger than `limit`.
+fn read_file(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Ok(false);
+    }
+    buf.clear();
+    buf.reserve(len as usize + 1);
+    // Read at most one byte past the limit so a file that grew is caught.
+    (&mut file).take(limit + 1).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= limit)
+}
