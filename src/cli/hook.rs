@@ -3,7 +3,7 @@
 //! Human output goes to stderr (where git shows hook output), JSON and
 //! SARIF to stdout, and the summary line to stderr.
 
-use super::{BaselineArgs, Global, Loaded, Outcome, OutputArgs};
+use super::{BaselineArgs, BlockArgs, Global, Loaded, Outcome, OutputArgs};
 use crate::git::Repo;
 use crate::hooks::check::{self, Published, Run, Setting};
 use crate::report::{self, Format, Report, Summary, count_tiers, escape, summary_line};
@@ -16,6 +16,8 @@ use std::time::Instant;
 pub struct HookArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub block: BlockArgs,
     #[command(flatten)]
     pub baseline: BaselineArgs,
 }
@@ -82,7 +84,7 @@ pub fn run(
         commits: checked.commits,
         by_tier: count_tiers(&checked.findings),
         elapsed: started.elapsed(),
-        block: config.block,
+        block: args.block.block.unwrap_or(config.block),
         stats: checked.stats,
     };
     let report = Report {

@@ -115,16 +115,14 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
     let Some(sp) = query_param(secret, "sp") else {
         return Verdict::Keep;
     };
-    if let Some(se) = query_param(secret, "se") {
-        // `se` is an ISO 8601 date; compare the year-month-day prefix textually.
-        let se = String::from_utf8_lossy(se).replace("%3A", ":");
-        if se.len() >= 10 && se[..10] < *today_iso().as_str() {
-            return Verdict::Retier {
-                tier: Tier::Low,
-                provider: None,
-                note: format!("SAS token expired ({})", &se[..10]),
-            };
-        }
+    if let Some(expiry) = query_param(secret, "se").and_then(sas_date)
+        && expiry < today()
+    {
+        return Verdict::Retier {
+            tier: Tier::Low,
+            provider: None,
+            note: format!("SAS token expired ({expiry})"),
+        };
     }
     let destructive = sp
         .iter()
@@ -150,19 +148,19 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
     }
 }
 
-/// Today's date as `YYYY-MM-DD` (UTC), from the civil-from-days algorithm.
-fn today_iso() -> String {
-    let days = now_unix().div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// The date an `se=` value starts with (ISO 8601, `YYYY-MM-DD…`); `None`
+/// when its first ten bytes are not one. Works on bytes: the value is
+/// attacker-controlled text and may hold anything.
+fn sas_date(se: &[u8]) -> Option<jiff::civil::Date> {
+    let head = std::str::from_utf8(se.get(..10)?).ok()?;
+    head.parse().ok()
+}
+
+/// Today's date in UTC.
+fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 fn pypi(secret: &[u8]) -> Verdict {
@@ -341,8 +339,25 @@ mod tests {
 
     #[test]
     fn today_is_plausible() {
-        let t = today_iso();
-        assert_eq!(t.len(), 10);
-        assert!(t.as_str() > "2024-01-01");
+        assert!(today() > jiff::civil::date(2024, 1, 1));
+    }
+
+    #[test]
+    fn sas_dates_never_panic() {
+        assert_eq!(
+            sas_date(b"2020-01-02T00:00:00Z"),
+            Some(jiff::civil::date(2020, 1, 2))
+        );
+        for bad in [
+            &b"20\xc3\xa9-01-02"[..],
+            "2é24-01-01T".as_bytes(),
+            b"2020",
+            b"",
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+        ] {
+            assert_eq!(sas_date(bad), None);
+        }
+        let v = azure_sas("sv=1&se=2\u{e9}24-01-01&sp=rw&sig=x".as_bytes(), Tier::High);
+        assert!(matches!(v, Verdict::Retier { .. }));
     }
 }

@@ -213,17 +213,26 @@ const SUPPRESS_MARKERS: &[&str] = &[
 /// detect-secrets' explicit next-line form (only valid on the line before).
 const SUPPRESS_NEXT_LINE: &str = "pragma: allowlist nextline secret";
 
-/// True when the line holding byte `offset` carries an inline suppression
-/// marker, or the line before it is a comment that consists of one.
+/// How far (bytes) from the secret a marker on its line may be: a comment
+/// at the end of an assignment, not a marker somewhere in a minified file.
+const MARKER_REACH: usize = 200;
+
+/// True when the secret at `start..end` is suppressed: a marker on its line
+/// near it, or a comment line just before it that consists of one.
 ///
-/// A marker at the end of a code line covers that line only; to cover the
-/// next line the marker must stand alone in a comment (`# blastwall:allow`),
-/// so that one trailing marker never silences its neighbour by accident.
-pub fn suppressed_inline(data: &[u8], offset: usize) -> bool {
-    let offset = offset.min(data.len());
-    let line_start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |p| p + 1);
-    let line_end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |p| offset + p);
-    if contains_any(&data[line_start..line_end], SUPPRESS_MARKERS) {
+/// A marker counts only as a whole token (`blastwall:allow`, not
+/// `blastwall:allowlisting` or `eggignore`). A marker at the end of a code
+/// line covers that line only; to cover the next line it must stand alone
+/// in a comment (`# blastwall:allow`), so that one trailing marker never
+/// silences its neighbour by accident.
+pub fn suppressed_inline(data: &[u8], start: usize, end: usize) -> bool {
+    let start = start.min(data.len());
+    let end = end.clamp(start, data.len());
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |p| p + 1);
+    let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |p| end + p);
+    let near_start = line_start.max(start.saturating_sub(MARKER_REACH));
+    let near_end = line_end.min(end.saturating_add(MARKER_REACH));
+    if has_marker(&data[near_start..near_end], SUPPRESS_MARKERS) {
         return true;
     }
     if line_start == 0 {
@@ -235,7 +244,22 @@ pub fn suppressed_inline(data: &[u8], offset: usize) -> bool {
     SUPPRESS_MARKERS
         .iter()
         .chain(std::iter::once(&SUPPRESS_NEXT_LINE))
-        .any(|m| body.starts_with(m.as_bytes()))
+        .any(|m| body.starts_with(m.as_bytes()) && !is_token_byte(body.get(m.len()).copied()))
+}
+
+/// Bytes that continue a marker into a longer word.
+fn is_token_byte(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether `hay` holds one of `markers` as a whole token.
+fn has_marker(hay: &[u8], markers: &[&str]) -> bool {
+    markers.iter().any(|m| {
+        memchr::memmem::find_iter(hay, m.as_bytes()).any(|at| {
+            let before = at.checked_sub(1).map(|i| hay[i]);
+            !is_token_byte(before) && !is_token_byte(hay.get(at + m.len()).copied())
+        })
+    })
 }
 
 /// The text of a line after its indentation and comment leader (`#`, `//`,
@@ -262,12 +286,6 @@ fn strip_comment_leader(line: &[u8]) -> &[u8] {
     rest.strip_prefix(b"rem ")
         .unwrap_or(rest)
         .trim_ascii_start()
-}
-
-fn contains_any(hay: &[u8], needles: &[&str]) -> bool {
-    needles
-        .iter()
-        .any(|n| memchr::memmem::find(hay, n.as_bytes()).is_some())
 }
 
 #[cfg(test)]
@@ -351,18 +369,50 @@ mod tests {
     fn suppression_on_line_or_comment_line_before() {
         let text = b"a = 1\n  # blastwall:allow test fixture\ntoken = SECRET\nother = SECRET2 # gitleaks:allow\nlast = SECRET3\n// pragma: allowlist secret\nz = SECRET4\n";
         let at = |needle: &str| memchr::memmem::find(text, needle.as_bytes()).unwrap();
-        assert!(suppressed_inline(text, at("SECRET\n")));
-        assert!(suppressed_inline(text, at("SECRET2")));
+        let sup = |needle: &str| {
+            let len = needle.trim_end().len();
+            suppressed_inline(text, at(needle), at(needle) + len)
+        };
+        assert!(sup("SECRET\n"));
+        assert!(sup("SECRET2"));
         // A trailing marker covers its own line, not the next one.
-        assert!(!suppressed_inline(text, at("SECRET3")));
-        assert!(suppressed_inline(text, at("SECRET4")));
-        assert!(!suppressed_inline(text, at("a = 1")));
+        assert!(!sup("SECRET3"));
+        assert!(sup("SECRET4"));
+        assert!(!sup("a = 1"));
     }
 
     #[test]
     fn detect_secrets_nextline_form() {
         let text = b"# pragma: allowlist nextline secret\npw = hunter22\npw2 = x\n";
-        assert!(suppressed_inline(text, 40));
-        assert!(!suppressed_inline(text, text.len() - 3));
+        assert!(suppressed_inline(text, 41, 49));
+        assert!(!suppressed_inline(text, text.len() - 3, text.len() - 2));
+    }
+
+    #[test]
+    fn markers_are_whole_tokens_near_the_secret() {
+        for line in [
+            "url = https://eggignore.example/SECRET",
+            "t = SECRET # blastwall:allowlisting is not a marker",
+            "t = SECRET # kingfisher:ignore-me-not",
+            "t = SECRET # xgitleaks:allow",
+        ] {
+            let at = line.find("SECRET").unwrap();
+            assert!(!suppressed_inline(line.as_bytes(), at, at + 6), "{line}");
+        }
+        for line in [
+            "t = SECRET # blastwall:allow",
+            "t = SECRET // gitleaks:allow.",
+            "/* ggignore */ t = SECRET",
+        ] {
+            let at = line.find("SECRET").unwrap();
+            assert!(suppressed_inline(line.as_bytes(), at, at + 6), "{line}");
+        }
+        // One marker in a minified line does not hide a secret far from it.
+        let mut line = String::from("a=1; // blastwall:allow\n");
+        line.pop();
+        line.push_str(&" x;".repeat(200));
+        line.push_str(" t = SECRET;");
+        let at = line.find("SECRET").unwrap();
+        assert!(!suppressed_inline(line.as_bytes(), at, at + 6));
     }
 }

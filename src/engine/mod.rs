@@ -330,7 +330,8 @@ impl Engine {
                     .to_string(),
             );
         }
-        if filters::suppressed_inline(data, kept.candidate.secret_start) {
+        if filters::suppressed_inline(data, kept.candidate.secret_start, kept.candidate.secret_end)
+        {
             return None;
         }
         Some(kept)

@@ -12,3 +12,4 @@ mod precommit;
 mod push;
 mod reach;
 mod scan;
+mod snapshots;
