@@ -3,7 +3,6 @@
 //! secret); the hooks stop blocking on it but keep counting accepted
 //! critical credentials still in reach.
 
-use super::pre_commit::MAX_PUBLISHED_BLOB;
 use super::{Global, Loaded, Outcome};
 use crate::baseline::{BASELINE_FILE_NAME, Baseline};
 use crate::config::project_root;
@@ -11,7 +10,7 @@ use crate::finding::Finding;
 use crate::git::Repo;
 use crate::reach::scan_worktree;
 use crate::report::escape;
-use crate::source::{Funnel, Limits, staged};
+use crate::source::staged;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 
@@ -34,12 +33,7 @@ fn current_findings(global: &Global, root: &std::path::Path) -> Result<Vec<Findi
     if let Ok(repo) = Repo::discover(root) {
         let objects = repo.objects();
         if let Ok(items) = staged::items(&repo, &objects) {
-            let funnel = Funnel::new(
-                &engine,
-                Limits {
-                    max_size: MAX_PUBLISHED_BLOB,
-                },
-            );
+            let funnel = super::hook::published_funnel(&engine);
             findings.extend(funnel.scan(items)?.findings);
         }
     }

@@ -39,6 +39,22 @@ pub fn summary_to_stderr(command: &str, summary: &Summary, format: Format, quiet
     }
 }
 
+/// Largest blob a hook scans: what is published is scanned whatever the
+/// tree walk's limit, but a runaway blob must not hang a commit. Larger
+/// blobs are named as skipped.
+pub const MAX_PUBLISHED_BLOB: u64 = 256 << 20;
+
+/// The funnel for published content: the hook size limit, lines counted.
+pub fn published_funnel(engine: &crate::engine::Engine) -> crate::source::Funnel<'_> {
+    crate::source::Funnel::new(
+        engine,
+        crate::source::Limits {
+            max_size: MAX_PUBLISHED_BLOB,
+        },
+    )
+    .counting_lines()
+}
+
 /// Runs a hook: `publish` scans what is being published with the repository
 /// and engine it is given; the working tree is checked beside it.
 pub fn run(

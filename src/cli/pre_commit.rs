@@ -6,7 +6,7 @@
 use super::hook::{self, HookArgs};
 use super::{Global, Outcome};
 use crate::hooks::check::Published;
-use crate::source::{Funnel, Limits, staged};
+use crate::source::staged;
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -15,22 +15,11 @@ pub struct Args {
     pub hook: HookArgs,
 }
 
-/// Largest blob a hook scans: what is published is scanned whatever the
-/// tree walk's limit, but a runaway blob must not hang a commit. Larger
-/// blobs are named as skipped.
-pub const MAX_PUBLISHED_BLOB: u64 = 256 << 20;
-
 pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
     hook::run(global, "pre-commit", &args.hook, |repo, engine| {
         let objects = repo.objects();
         let items = staged::items(repo, &objects)?;
-        let funnel = Funnel::new(
-            engine,
-            Limits {
-                max_size: MAX_PUBLISHED_BLOB,
-            },
-        )
-        .counting_lines();
+        let funnel = hook::published_funnel(engine);
         Ok(Published {
             scanned: funnel.scan(items)?,
             commits: None,

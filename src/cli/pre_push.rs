@@ -4,10 +4,9 @@
 //! agent can read.
 
 use super::hook::{self, HookArgs};
-use super::pre_commit::MAX_PUBLISHED_BLOB;
 use super::{Global, Outcome};
 use crate::hooks::check::Published;
-use crate::source::{Funnel, Limits, pushed};
+use crate::source::pushed;
 use anyhow::Result;
 use std::io::Read;
 
@@ -39,13 +38,7 @@ pub fn run(global: &Global, args: &Args) -> Result<Outcome> {
         })?;
         let objects = repo.objects();
         let published = pushed::published(repo, &objects, &remote, &updates)?;
-        let funnel = Funnel::new(
-            engine,
-            Limits {
-                max_size: MAX_PUBLISHED_BLOB,
-            },
-        )
-        .counting_lines();
+        let funnel = hook::published_funnel(engine);
         Ok(Published {
             scanned: funnel.scan(published.items)?,
             commits: Some(published.commits),

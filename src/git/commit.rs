@@ -174,6 +174,44 @@ pub struct TreeFile {
 }
 
 impl Repo {
+    /// Calls `visit(path, mode, id)` for every non-tree entry under `root`.
+    /// With `seen`, subtrees already in it are not walked again (a history
+    /// walk visits each tree once across all commits).
+    pub(crate) fn walk_tree(
+        &self,
+        root: ObjectId,
+        mut seen: Option<&mut std::collections::HashSet<ObjectId>>,
+        mut visit: impl FnMut(String, gix::object::tree::EntryMode, ObjectId),
+    ) -> Result<(), GitError> {
+        let mut stack = vec![(String::new(), root)];
+        while let Some((prefix, id)) = stack.pop() {
+            if let Some(seen) = seen.as_deref_mut()
+                && !seen.insert(id)
+            {
+                continue;
+            }
+            let tree = self
+                .repo
+                .find_tree(id)
+                .ctx(|| format!("reading tree {id}"))?;
+            for entry in tree.iter() {
+                let entry = entry.ctx(|| format!("reading tree {id}"))?;
+                let name = path_text(entry.filename());
+                let path = if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                if entry.mode().is_tree() {
+                    stack.push((path, entry.oid().to_owned()));
+                } else {
+                    visit(path, entry.mode(), entry.oid().to_owned());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Peels `id` through annotated tags (a chain of at most 32).
     pub fn peel(&self, id: ObjectId) -> Result<Peeled, GitError> {
         let mut tags = Vec::new();
@@ -210,32 +248,13 @@ impl Repo {
     /// Every file in `tree`, recursively.
     pub fn tree_files(&self, tree: ObjectId) -> Result<Vec<TreeFile>, GitError> {
         let mut out = Vec::new();
-        let mut stack = vec![(String::new(), tree)];
-        while let Some((prefix, id)) = stack.pop() {
-            let t = self
-                .repo
-                .find_tree(id)
-                .ctx(|| format!("reading tree {id}"))?;
-            for entry in t.iter() {
-                let entry = entry.ctx(|| format!("reading tree {id}"))?;
-                let name = path_text(entry.filename());
-                let path = if prefix.is_empty() {
-                    name
-                } else {
-                    format!("{prefix}/{name}")
-                };
-                let mode = entry.mode();
-                if mode.is_tree() {
-                    stack.push((path, entry.oid().to_owned()));
-                } else {
-                    out.push(TreeFile {
-                        path,
-                        kind: kind(mode),
-                        id: entry.oid().to_owned(),
-                    });
-                }
-            }
-        }
+        self.walk_tree(tree, None, |path, mode, id| {
+            out.push(TreeFile {
+                path,
+                kind: kind(mode),
+                id,
+            })
+        })?;
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }

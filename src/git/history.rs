@@ -4,7 +4,7 @@
 //! is visited skipping subtrees already seen, so a blob's first sighting
 //! names the commit (and path) that introduced it.
 
-use super::{GitError, Repo, WithContext, commit_date, path_text};
+use super::{GitError, Repo, WithContext, commit_date};
 use gix::ObjectId;
 use std::collections::HashSet;
 
@@ -63,36 +63,15 @@ pub fn unique_blobs(repo: &Repo) -> Result<BlobList, GitError> {
             .tree_id()
             .ctx(|| format!("reading the tree of {commit}"))?
             .detach();
-        let mut stack = vec![(String::new(), root)];
-        while let Some((prefix, tree_id)) = stack.pop() {
-            if !seen_trees.insert(tree_id) {
-                continue;
+        repo.walk_tree(root, Some(&mut seen_trees), |path, mode, id| {
+            if mode.is_blob() && seen_blobs.insert(id) {
+                list.blobs.push(HistoryBlob {
+                    id,
+                    path,
+                    commit: ci,
+                });
             }
-            let tree = repo
-                .repo
-                .find_tree(tree_id)
-                .ctx(|| format!("reading tree {tree_id}"))?;
-            for entry in tree.iter() {
-                let entry = entry.ctx(|| format!("reading tree {tree_id}"))?;
-                let name = path_text(entry.filename());
-                let path = if prefix.is_empty() {
-                    name
-                } else {
-                    format!("{prefix}/{name}")
-                };
-                let mode = entry.mode();
-                let id = entry.oid().to_owned();
-                if mode.is_tree() {
-                    stack.push((path, id));
-                } else if mode.is_blob() && seen_blobs.insert(id) {
-                    list.blobs.push(HistoryBlob {
-                        id,
-                        path,
-                        commit: ci,
-                    });
-                }
-            }
-        }
+        })?;
     }
     Ok(list)
 }
