@@ -187,9 +187,10 @@ impl Baseline {
     /// Reads a baseline; a malformed or future-version file is an error
     /// with its position, never silently ignored.
     pub fn load(path: &Path) -> Result<Baseline, LocatedError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             LocatedError::whole_file(path, format!("cannot read the baseline: {e}"))
         })?;
+        let text = crate::error::utf8_text(path, bytes)?;
         let file: File = serde_json::from_str(&text).map_err(|e| LocatedError {
             file: path.to_path_buf(),
             line: e.line(),

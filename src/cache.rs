@@ -66,8 +66,18 @@ pub struct FileCache {
 impl FileCache {
     /// Loads the cache at `path` if it was written under `key`; otherwise
     /// empty. Findings below `matters_from` do not make a file dirty.
+    ///
+    /// An entry whose file was modified no earlier than the cache itself was
+    /// written is not trusted (git's racy-clean rule for its index): file
+    /// times have the kernel clock's coarse granularity, so a file changed
+    /// again within the same tick as the scan that recorded it keeps its
+    /// stamp, and only its being as new as the cache gives it away.
     pub fn load(path: &Path, key: &str, matters_from: Tier) -> FileCache {
         let mut known = HashMap::new();
+        let written_ns = std::fs::metadata(path)
+            .ok()
+            .map(|m| Stamp::of(&m).mtime_ns)
+            .unwrap_or(i128::MIN);
         if let Ok(text) = std::fs::read_to_string(path) {
             let mut lines = text.lines();
             if lines.next() == Some(&format!("{HEADER} {key}")) {
@@ -79,7 +89,8 @@ impl FileCache {
                         continue;
                     };
                     if let (Ok(size), Ok(mtime_ns), Ok(inode)) =
-                        (size.parse(), mtime.parse(), ino.parse())
+                        (size.parse(), mtime.parse::<i128>(), ino.parse())
+                        && mtime_ns < written_ns
                     {
                         known.insert(
                             rel.to_string(),

@@ -222,8 +222,9 @@ impl Config {
 
     /// Reads and validates the config at `path`.
     pub fn load(path: &Path) -> Result<Config, LocatedError> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| LocatedError::whole_file(path, format!("cannot read config: {e}")))?;
+        let text = crate::error::utf8_text(path, bytes)?;
         Config::parse(path, text)
     }
 

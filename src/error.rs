@@ -69,6 +69,20 @@ impl fmt::Display for LocatedError {
 
 impl std::error::Error for LocatedError {}
 
+/// `bytes` as text, or an error at the first byte that is not UTF-8.
+pub fn utf8_text(file: &Path, bytes: Vec<u8>) -> Result<String, LocatedError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        LocatedError::at_offset(
+            file,
+            &valid,
+            at,
+            "this byte is not UTF-8 (the file must be UTF-8 text); re-save it as UTF-8",
+        )
+    })
+}
+
 /// 1-based (line, column) of byte `offset` in `text`; the column counts characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -96,6 +110,12 @@ mod tests {
         assert_eq!(line_col(text, 6), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(text, 9), (2, 3));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let e = utf8_text(Path::new("c.toml"), b"a = 1\nb = \"\xff\"\n".to_vec()).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 6), "{e}");
     }
 
     #[test]

@@ -69,8 +69,9 @@ fn rule_json(r: &Rule) -> serde_json::Value {
 fn test(global: &Global, file: Option<&PathBuf>) -> Result<Outcome> {
     let rules: Vec<Rule> = match file {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = crate::error::utf8_text(path, bytes)?;
             load_rules_text(path, &text, true)?
         }
         None => {

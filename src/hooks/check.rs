@@ -53,6 +53,8 @@ impl Checked {
             accepted_critical: v.accepted_critical,
             files: stats.files,
             cached: stats.cached,
+            skipped: stats.skipped,
+            skipped_files: stats.skips.clone(),
         })
     }
 }

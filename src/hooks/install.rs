@@ -2,24 +2,33 @@
 //!
 //! Hooks go into the directory git actually runs them from (`git rev-parse
 //! --git-path hooks`, which honours `core.hooksPath`, linked worktrees and
-//! submodules; no git library resolves it). An existing hook is kept beside
-//! ours as `<hook>.blastwall-chained` and runs first; its failure still
-//! blocks. Installing twice changes nothing; uninstalling puts back exactly
-//! what was there. Every write is a temp file renamed into place.
+//! submodules; no git library resolves it). An existing hook is kept, under
+//! its own name, in `blastwall-chained/` beside ours and runs first, as if
+//! git had run it (hook managers such as Husky dispatch on the hook's name);
+//! its failure still blocks. A hook that is a symlink is moved as a symlink.
+//! Installing twice changes nothing; a managed hook edited by hand is never
+//! overwritten; uninstalling puts back exactly what was there. Every write
+//! is a temp file renamed into place.
 
 use crate::git::command as git;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Marks a hook script as ours.
 pub const MARKER: &str = "blastwall-managed-hook v1";
-/// Suffix of a pre-existing hook that ours chains to.
-pub const CHAINED_SUFFIX: &str = ".blastwall-chained";
+/// The directory, beside ours, where hooks that were there before are kept.
+pub const CHAINED_DIR: &str = "blastwall-chained";
+/// Where earlier versions kept a chained hook: `<hook>.blastwall-chained`.
+const LEGACY_CHAINED_SUFFIX: &str = ".blastwall-chained";
+/// The last line of a managed hook: the SHA-256 of everything above it, so
+/// that a hand edit is noticed and never overwritten.
+const CHECKSUM_PREFIX: &str = "# blastwall-hook-sha256: ";
 /// In a global hooks directory: records that `blastwall install --global`
 /// set `core.hooksPath`, and its previous value, so uninstall can restore it.
 const GLOBAL_STATE: &str = ".blastwall-global-state";
 
-const PRE_COMMIT_TEMPLATE: &str = include_str!("../../hooks/pre-commit");
-const PRE_PUSH_TEMPLATE: &str = include_str!("../../hooks/pre-push");
+/// One template for every hook (`@HOOK@`, `@BLASTWALL@`, `@SCOPE@`).
+const TEMPLATE: &str = include_str!("../../hooks/hook.sh");
 
 /// The hooks blastwall provides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +42,6 @@ impl Hook {
         match self {
             Hook::PreCommit => "pre-commit",
             Hook::PrePush => "pre-push",
-        }
-    }
-
-    fn template(self) -> &'static str {
-        match self {
-            Hook::PreCommit => PRE_COMMIT_TEMPLATE,
-            Hook::PrePush => PRE_PUSH_TEMPLATE,
         }
     }
 }
@@ -166,17 +168,56 @@ fn default_global_dir() -> Result<PathBuf, InstallError> {
     Ok(base.join("blastwall").join("hooks"))
 }
 
-/// The script for `hook`, pointing at `binary`.
+/// The script for `hook`, pointing at `binary`, ending in its checksum line.
 pub fn render(hook: Hook, binary: &Path, scope: Scope) -> String {
-    let bin = binary.display().to_string().replace('\'', "");
-    hook.template().replace("@BLASTWALL@", &bin).replace(
-        "@SCOPE@",
-        if scope == Scope::Global {
-            "global"
-        } else {
-            "local"
-        },
-    )
+    let scope = if scope == Scope::Global {
+        "global"
+    } else {
+        "local"
+    };
+    let body = TEMPLATE
+        .replace("@HOOK@", hook.name())
+        .replace("@BLASTWALL@", &shell_quoted_path(binary))
+        .replace("@SCOPE@", scope);
+    format!("{body}{CHECKSUM_PREFIX}{}\n", checksum(&body))
+}
+
+/// A path for inside the script's double-quoted `"${BLASTWALL:-…}"`: the
+/// characters special there (`"`, `$`, `` ` ``, `\\`, `}`) are backslash-escaped.
+fn shell_quoted_path(p: &Path) -> String {
+    let mut out = String::new();
+    for c in p.display().to_string().chars() {
+        if matches!(c, '"' | '$' | '`' | '\\' | '}') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn checksum(body: &str) -> String {
+    crate::finding::hex(&Sha256::digest(body.as_bytes()))
+}
+
+/// How a managed hook on disk compares with what blastwall wrote.
+#[derive(Debug, PartialEq, Eq)]
+enum Managed {
+    /// As blastwall wrote it (or written by a version without checksums).
+    Intact,
+    /// Changed by hand since.
+    Edited,
+}
+
+fn managed_state(text: &str) -> Managed {
+    let Some(at) = text.rfind(CHECKSUM_PREFIX) else {
+        return Managed::Intact;
+    };
+    let recorded = text[at + CHECKSUM_PREFIX.len()..].trim_end();
+    if text[at..].lines().count() == 1 && recorded == checksum(&text[..at]) {
+        Managed::Intact
+    } else {
+        Managed::Edited
+    }
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
@@ -186,10 +227,13 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `path` is a hook blastwall wrote: a regular file with the
+/// marker. A symlink is the user's, whatever it points at.
 fn is_ours(path: &Path) -> bool {
-    std::fs::read(path)
-        .map(|b| memchr::memmem::find(&b, MARKER.as_bytes()).is_some())
-        .unwrap_or(false)
+    !path.is_symlink()
+        && std::fs::read(path)
+            .map(|b| memchr::memmem::find(&b, MARKER.as_bytes()).is_some())
+            .unwrap_or(false)
 }
 
 /// Writes `content` to `path` atomically, executable when asked.
@@ -198,10 +242,43 @@ fn write_atomic(path: &Path, content: &[u8], executable: bool) -> Result<(), Ins
         .map_err(|e| err(format!("writing {}: {e}", path.display())))
 }
 
-fn chained_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(CHAINED_SUFFIX);
-    target.with_file_name(name)
+/// Where a hook that was at `dir/<name>` is kept: `dir/blastwall-chained/<name>`.
+fn chained_path(dir: &Path, hook: Hook) -> PathBuf {
+    dir.join(CHAINED_DIR).join(hook.name())
+}
+
+fn legacy_chained_path(dir: &Path, hook: Hook) -> PathBuf {
+    dir.join(format!("{}{LEGACY_CHAINED_SUFFIX}", hook.name()))
+}
+
+fn exists(p: &Path) -> bool {
+    p.exists() || p.is_symlink()
+}
+
+/// Moves the hook at `from` to `to`, one directory level deeper or
+/// shallower (`depth_change` +1 or -1); a relative symlink's target is
+/// rewritten so it still points at the same file.
+fn move_hook(from: &Path, to: &Path, depth_change: i32) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let link = std::fs::read_link(from).ok().filter(|t| t.is_relative());
+    match link {
+        #[cfg(unix)]
+        Some(target) => {
+            let target = if depth_change > 0 {
+                Path::new("..").join(target)
+            } else {
+                target
+                    .strip_prefix("..")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(target)
+            };
+            std::os::unix::fs::symlink(&target, to)?;
+            std::fs::remove_file(from)
+        }
+        _ => std::fs::rename(from, to),
+    }
 }
 
 fn install_one(
@@ -212,60 +289,84 @@ fn install_one(
 ) -> Result<Action, InstallError> {
     let target = dir.join(hook.name());
     let script = render(hook, binary, scope);
-    if target.exists() || target.is_symlink() {
-        if is_ours(&target) {
-            write_atomic(&target, script.as_bytes(), true)?;
-            return Ok(Action::Updated { path: target });
-        }
-        let chained = chained_path(&target);
-        if chained.exists() || chained.is_symlink() {
-            return Err(err(format!(
-                "{} exists and so does {}; resolve by hand which one should run",
-                target.display(),
-                chained.display()
-            )));
-        }
-        std::fs::rename(&target, &chained)
-            .map_err(|e| err(format!("moving {} aside: {e}", target.display())))?;
-        if let Err(e) = write_atomic(&target, script.as_bytes(), true) {
-            // Put the user's hook back rather than leave them without one.
-            let _ = std::fs::rename(&chained, &target);
-            return Err(e);
-        }
+    if !exists(&target) {
+        write_atomic(&target, script.as_bytes(), true)?;
         return Ok(Action::Installed {
             path: target,
-            chained: Some(chained),
+            chained: None,
         });
     }
-    write_atomic(&target, script.as_bytes(), true)?;
+    if is_ours(&target) {
+        let current =
+            String::from_utf8_lossy(&std::fs::read(&target).unwrap_or_default()).into_owned();
+        if managed_state(&current) == Managed::Edited {
+            return Err(err(format!(
+                "{} was edited by hand after blastwall installed it, so it is left as it is; \
+                 move your changes into a hook of your own (blastwall runs {} first), or delete \
+                 the file, then run `blastwall install` again",
+                target.display(),
+                chained_path(dir, hook).display()
+            )));
+        }
+        if current != script {
+            write_atomic(&target, script.as_bytes(), true)?;
+        }
+        return Ok(Action::Updated { path: target });
+    }
+    let chained = chained_path(dir, hook);
+    let legacy = legacy_chained_path(dir, hook);
+    if exists(&chained) || exists(&legacy) {
+        return Err(err(format!(
+            "{} exists and so does {}; resolve by hand which one should run",
+            target.display(),
+            if exists(&chained) { &chained } else { &legacy }.display()
+        )));
+    }
+    move_hook(&target, &chained, 1)
+        .map_err(|e| err(format!("moving {} aside: {e}", target.display())))?;
+    if let Err(e) = write_atomic(&target, script.as_bytes(), true) {
+        // Put the user's hook back rather than leave them without one.
+        let _ = move_hook(&chained, &target, -1);
+        return Err(e);
+    }
     Ok(Action::Installed {
         path: target,
-        chained: None,
+        chained: Some(chained),
     })
 }
 
 fn uninstall_one(dir: &Path, hook: Hook) -> Result<Action, InstallError> {
     let target = dir.join(hook.name());
-    if !target.exists() && !target.is_symlink() {
+    if !exists(&target) {
         return Ok(Action::Absent { path: target });
     }
     if !is_ours(&target) {
         return Ok(Action::NotOurs { path: target });
     }
-    let chained = chained_path(&target);
-    if chained.exists() || chained.is_symlink() {
-        std::fs::rename(&chained, &target)
-            .map_err(|e| err(format!("restoring {}: {e}", chained.display())))?;
+    let chained = chained_path(dir, hook);
+    let legacy = legacy_chained_path(dir, hook);
+    let (kept, depth) = if exists(&chained) {
+        (chained, -1)
+    } else {
+        (legacy, 0)
+    };
+    if !exists(&kept) {
+        std::fs::remove_file(&target)
+            .map_err(|e| err(format!("removing {}: {e}", target.display())))?;
         return Ok(Action::Removed {
-            path: target.clone(),
-            restored: Some(target),
+            path: target,
+            restored: None,
         });
     }
     std::fs::remove_file(&target)
         .map_err(|e| err(format!("removing {}: {e}", target.display())))?;
+    move_hook(&kept, &target, depth)
+        .map_err(|e| err(format!("restoring {}: {e}", kept.display())))?;
+    // The folder goes when it held only what blastwall put there.
+    let _ = std::fs::remove_dir(dir.join(CHAINED_DIR));
     Ok(Action::Removed {
-        path: target,
-        restored: None,
+        path: target.clone(),
+        restored: Some(target),
     })
 }
 
@@ -319,10 +420,12 @@ pub fn uninstall(cwd: &Path, hooks: &[Hook], scope: Scope) -> Result<Vec<Action>
     let dir = match scope {
         Scope::Local => {
             let dir = local_hooks_dir(cwd)?;
-            if dir.join(GLOBAL_STATE).exists() {
+            let user_wide = git::local_config(cwd, "core.hooksPath").is_none()
+                && global_hooks_path(cwd).is_some_and(|g| same_dir(&expand_home(&g), &dir));
+            if dir.join(GLOBAL_STATE).exists() || user_wide {
                 return Err(err(format!(
-                    "{} holds blastwall's global hooks, which serve every repository; \
-                     remove them with `blastwall uninstall --global`",
+                    "{} is the user-wide hooks directory (global core.hooksPath), whose hooks \
+                     serve every repository; remove them with `blastwall uninstall --global`",
                     dir.display()
                 )));
             }

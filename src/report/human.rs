@@ -79,6 +79,26 @@ pub(super) fn write(
         writeln!(out, "{}", style.dim(&blocked_help(report.command)))?;
     }
     write_skips(report.command, &summary.stats.skips, out)?;
+    if let Some(r) = &summary.reach {
+        // In the working tree, what could hide a credential is named; binary
+        // files and symlinks are only counted (every commit would list them).
+        let worth_naming: Vec<Skipped> = r
+            .skipped_files
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.reason,
+                    SkipReason::TooLarge | SkipReason::Unreadable | SkipReason::Special
+                )
+            })
+            .cloned()
+            .collect();
+        write_skips(
+            &format!("{} (working tree)", report.command),
+            &worth_naming,
+            out,
+        )?;
+    }
     if !quiet {
         writeln!(out, "{}", summary_line(report.command, summary))?;
     }
@@ -290,10 +310,15 @@ pub fn summary_line(command: &str, s: &Summary) -> String {
         if r.accepted > 0 {
             reach.push_str(&format!(", {} accepted", r.accepted));
         }
-        reach.push_str(&format!(
-            " ({} files read, {} unchanged)",
-            r.files, r.cached
-        ));
+        reach.push_str(&format!(" ({} files read, {} unchanged", r.files, r.cached));
+        if r.skipped.total() > 0 {
+            reach.push_str(&format!(
+                ", {} skipped: {}",
+                r.skipped.total(),
+                r.skipped.describe()
+            ));
+        }
+        reach.push(')');
         parts.push(reach);
     }
     let verdict = if s.by_tier.at_or_above(s.block) > 0 {

@@ -59,6 +59,9 @@ pub struct ReachSummary {
     /// Files read, and files skipped as unchanged and clean (cache).
     pub files: u64,
     pub cached: u64,
+    /// Files in reach not read, by reason, and by name.
+    pub skipped: crate::source::SkipCounts,
+    pub skipped_files: Vec<crate::source::Skipped>,
 }
 
 impl Summary {

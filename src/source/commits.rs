@@ -49,13 +49,9 @@ pub fn change_item<'o>(
                 .map_err(|e| e.to_string())
         }))
     };
-    Some(Item::Blob(Blob {
-        path: change.path,
-        origin,
-        content: object(objects, new),
-        lines,
-        stamp: None,
-    }))
+    let mut blob = Blob::new(change.path, origin, object(objects, new));
+    blob.lines = lines;
+    Some(Item::Blob(blob))
 }
 
 /// A git blob, read when the funnel wants it.
@@ -70,13 +66,7 @@ pub fn object(objects: &Objects, id: ObjectId) -> Content<'_> {
 
 /// Text published alongside content (a message, a ref name).
 fn text_item<'o>(path: String, origin: Origin, text: Vec<u8>) -> Item<'o> {
-    Item::Blob(Blob {
-        path,
-        origin,
-        content: Content::Bytes(text),
-        lines: Lines::All,
-        stamp: None,
-    })
+    Item::Blob(Blob::new(path, origin, Content::Bytes(text)))
 }
 
 /// Everything `commits` publish: each change, and each message.
@@ -134,13 +124,11 @@ pub fn ref_items<'o>(
         }
         match r.peeled.target {
             Target::Commit(_) => {}
-            Target::Blob(id) => items.push(Item::Blob(Blob {
-                path: format!("{}:", r.name),
+            Target::Blob(id) => items.push(Item::Blob(Blob::new(
+                format!("{}:", r.name),
                 origin,
-                content: object(objects, id),
-                lines: Lines::All,
-                stamp: None,
-            })),
+                object(objects, id),
+            ))),
             Target::Tree(tree) => {
                 for file in repo.tree_files(tree)? {
                     let change = Change {

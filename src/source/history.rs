@@ -5,7 +5,7 @@
 //! the history. A finding names the commit that introduced its blob; the
 //! same secret in later versions of a file keeps its first commit.
 
-use super::{Blob, Funnel, Item, Lines, Scanned, SourceError};
+use super::{Blob, Funnel, Item, Scanned, SourceError};
 use crate::finding::{Origin, Secret};
 use crate::git::history::unique_blobs;
 use crate::git::{GitError, Objects, Repo};
@@ -57,22 +57,18 @@ impl History {
                 let (commit, date) = &self.list.commits[blob.commit];
                 let objects = &self.objects;
                 let id = blob.id;
-                Item::Blob(Blob {
-                    path: blob.path.clone(),
-                    origin: Origin::Commit {
-                        id: commit.to_string(),
-                        date: date.clone(),
-                    },
-                    content: super::Content::Object(Box::new(move |limit| {
-                        progress.fetch_add(1, Ordering::Relaxed);
-                        match objects.load(id, limit).map_err(|e| e.to_string())? {
-                            Ok(data) => Ok(super::Loaded::Data(data)),
-                            Err(size) => Ok(super::Loaded::TooLarge(size)),
-                        }
-                    })),
-                    lines: Lines::All,
-                    stamp: None,
-                })
+                let origin = Origin::Commit {
+                    id: commit.to_string(),
+                    date: date.clone(),
+                };
+                let load = super::Content::Object(Box::new(move |limit| {
+                    progress.fetch_add(1, Ordering::Relaxed);
+                    match objects.load(id, limit).map_err(|e| e.to_string())? {
+                        Ok(data) => Ok(super::Loaded::Data(data)),
+                        Err(size) => Ok(super::Loaded::TooLarge(size)),
+                    }
+                }));
+                Item::Blob(Blob::new(blob.path.clone(), origin, load))
             })
             .collect();
         let mut scanned = funnel.scan(items)?;

@@ -4,7 +4,7 @@
 //! user can read is readable by an agent's shell). This module lists where
 //! those live; the engine decides what in them is a credential.
 
-use super::{Blob, Content, Item, Lines};
+use super::{Blob, Content, Item};
 use crate::finding::Origin;
 use std::path::{Path, PathBuf};
 
@@ -136,13 +136,7 @@ pub fn home_items(home: &Path, files: Vec<PathBuf>) -> Vec<Item<'static>> {
                 Ok(rel) => format!("~/{}", super::worktree::slash_path(rel)),
                 Err(_) => path.display().to_string(),
             };
-            Item::Blob(Blob {
-                path: shown,
-                origin: Origin::Home,
-                content: Content::File(path),
-                lines: Lines::All,
-                stamp: None,
-            })
+            Item::Blob(Blob::new(shown, Origin::Home, Content::File(path)))
         })
         .collect()
 }
@@ -152,13 +146,12 @@ pub fn home_items(home: &Path, files: Vec<PathBuf>) -> Vec<Item<'static>> {
 pub fn env_items(vars: Vec<(String, String)>) -> Vec<Item<'static>> {
     vars.into_iter()
         .map(|(name, value)| {
-            Item::Blob(Blob {
-                path: format!("${name}"),
-                origin: Origin::Environment,
-                content: Content::Bytes(format!("{name}={value}\n").into_bytes()),
-                lines: Lines::All,
-                stamp: None,
-            })
+            let text = format!("{name}={value}\n").into_bytes();
+            Item::Blob(Blob::new(
+                format!("${name}"),
+                Origin::Environment,
+                Content::Bytes(text),
+            ))
         })
         .collect()
 }

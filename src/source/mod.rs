@@ -11,9 +11,12 @@
 //! file it read or skipped, by name and reason. A scan that read nothing can
 //! therefore never look clean, whichever command ran it.
 
+pub mod chunks;
 pub mod commits;
+pub mod gitdir;
 pub mod history;
 pub mod home;
+pub mod names;
 pub mod pushed;
 pub mod staged;
 pub mod text;
@@ -39,6 +42,22 @@ pub struct Blob<'a> {
     /// The file's stat stamp, when it came from disk and a clean-file cache
     /// may vouch for it.
     pub stamp: Option<Stamp>,
+    /// Said of every finding in it (e.g. "a symlink to ~/.aws/credentials").
+    pub note: Option<String>,
+}
+
+impl<'a> Blob<'a> {
+    /// A blob of `content` at `path`, every line counting.
+    pub fn new(path: impl Into<String>, origin: Origin, content: Content<'a>) -> Blob<'a> {
+        Blob {
+            path: path.into(),
+            origin,
+            content,
+            lines: Lines::All,
+            stamp: None,
+            note: None,
+        }
+    }
 }
 
 /// How to get a blob's bytes.
@@ -380,35 +399,115 @@ impl Lane<'_, '_> {
 
     fn scan(&mut self, blob: Blob<'_>) -> Result<(), SourceError> {
         let engine = self.funnel.engine;
-        let stats = &mut self.out.stats;
         if engine.allow.path_allowed(&blob.path) {
-            stats.skip(blob.path, SkipReason::Allowlisted, None);
+            self.out
+                .stats
+                .skip(blob.path, SkipReason::Allowlisted, None);
             return Ok(());
         }
-        let cache = self.funnel.cache.zip(blob.stamp);
+        // A file's name is text an agent reads too: a secret in it is a
+        // finding, and is redacted wherever the path is shown.
+        let (shown, named) = self.check_name(&blob.path)?;
+        let cache = self
+            .funnel
+            .cache
+            .zip(blob.stamp)
+            .filter(|_| named.is_empty());
         if let Some((cache, stamp)) = cache
             && cache.is_clean(&blob.path, stamp)
         {
             cache.record_hit(&blob.path, stamp);
-            stats.cached += 1;
+            self.out.stats.cached += 1;
             return Ok(());
         }
-        let limit = self.funnel.limits.max_size;
+        let Blob {
+            path,
+            origin,
+            content,
+            lines,
+            note,
+            ..
+        } = blob;
+        let scanned = self.read_and_scan(&path, &shown, content, lines)?;
+        // Only a file read whole and found clean is vouched for; a skipped
+        // one is skipped (and named) again next time.
+        if let (Some((cache, stamp)), Some(found)) = (cache, &scanned)
+            && found.iter().all(|f| f.tier < cache.matters_from())
+        {
+            cache.record_clean(&path, stamp);
+        }
+        let found = scanned.unwrap_or_default();
+        let keep_from = self.funnel.cache.map(FileCache::matters_from);
+        self.out.findings.extend(
+            named
+                .into_iter()
+                .chain(found)
+                .filter(|f| keep_from.is_none_or(|t| f.tier >= t))
+                .map(|mut f| {
+                    f.origin = origin.clone();
+                    f.path.clone_from(&shown);
+                    if let Some(n) = &note {
+                        crate::reach::add_note(&mut f, n.clone());
+                    }
+                    f
+                }),
+        );
+        Ok(())
+    }
+
+    /// Scans a path as text. Returns the path to show (with any secret in
+    /// it redacted) and the findings in it.
+    fn check_name(&self, path: &str) -> Result<(String, Vec<Finding>), SourceError> {
+        let mut found = self.funnel.engine.scan(path, path.as_bytes())?;
+        if found.is_empty() {
+            return Ok((path.to_string(), found));
+        }
+        let mut shown = path.to_string();
+        for f in &mut found {
+            let secret = String::from_utf8_lossy(f.secret.expose()).into_owned();
+            shown = shown.replace(&secret, &format!("[{}]", f.secret.redacted()));
+            crate::reach::add_note(f, "in the file's name".to_string());
+        }
+        Ok((shown, found))
+    }
+
+    /// Reads content and scans the lines that count; `None` when it was
+    /// skipped (and recorded as such) or nothing in it is new.
+    fn read_and_scan(
+        &mut self,
+        path: &str,
+        shown: &str,
+        content: Content<'_>,
+        lines: Lines<'_>,
+    ) -> Result<Option<Vec<Finding>>, SourceError> {
+        let engine = self.funnel.engine;
+        // Credential stores are read whatever their size (streamed).
+        let store = names::is_credential_store(path);
+        let limit = if store {
+            u64::MAX
+        } else {
+            self.funnel.limits.max_size
+        };
         let owned;
-        let data: &[u8] = match blob.content {
+        let data: &[u8] = match content {
             Content::Bytes(bytes) => {
                 owned = bytes;
                 &owned
             }
-            Content::File(path) => match read_file(&path, limit, &mut self.buf) {
-                Ok(true) => &self.buf,
-                Ok(false) => {
-                    stats.skip(blob.path, SkipReason::TooLarge, Some(limit_note(limit)));
-                    return Ok(());
+            Content::File(file) => match read_file(&file, limit, &mut self.buf) {
+                Ok(FileRead::Whole) => &self.buf,
+                Ok(FileRead::TooLarge) => {
+                    self.out
+                        .stats
+                        .skip(shown, SkipReason::TooLarge, Some(limit_note(limit)));
+                    return Ok(None);
                 }
+                Ok(FileRead::Stream(reader)) => return self.scan_stream(path, shown, reader),
                 Err(e) => {
-                    stats.skip(blob.path, SkipReason::Unreadable, Some(e.to_string()));
-                    return Ok(());
+                    self.out
+                        .stats
+                        .skip(shown, SkipReason::Unreadable, Some(e.to_string()));
+                    return Ok(None);
                 }
             },
             Content::Object(load) => match load(limit).map_err(SourceError::Read)? {
@@ -417,28 +516,31 @@ impl Lane<'_, '_> {
                     &owned
                 }
                 Loaded::TooLarge(_) => {
-                    stats.skip(blob.path, SkipReason::TooLarge, Some(limit_note(limit)));
-                    return Ok(());
+                    self.out
+                        .stats
+                        .skip(shown, SkipReason::TooLarge, Some(limit_note(limit)));
+                    return Ok(None);
                 }
             },
         };
         let decoded = match text::decode(data) {
             text::Text::Binary => {
-                stats.skip(blob.path, SkipReason::Binary, None);
-                return Ok(());
+                self.out.stats.skip(shown, SkipReason::Binary, None);
+                return Ok(None);
             }
             text::Text::Utf8 => std::borrow::Cow::Borrowed(data),
             text::Text::Utf16(converted) => std::borrow::Cow::Owned(converted),
         };
         let data: &[u8] = &decoded;
-        let lines = match blob.lines {
+        let lines = match lines {
             Lines::All => None,
             Lines::Only(set) => Some(set),
             Lines::Added(work_out) => Some(work_out(data).map_err(SourceError::Read)?),
         };
         if lines.as_ref().is_some_and(LineSet::is_empty) {
-            return Ok(()); // nothing new in it
+            return Ok(None); // nothing new in it
         }
+        let stats = &mut self.out.stats;
         stats.files += 1;
         stats.bytes += data.len() as u64;
         stats.lines += match &lines {
@@ -446,28 +548,76 @@ impl Lane<'_, '_> {
             None if self.funnel.count_lines => u64::from(crate::lines::line_count(data)),
             None => 0,
         };
-        let found = engine.scan(&blob.path, data)?;
-        if let Some((cache, stamp)) = cache
-            && found.iter().all(|f| f.tier < cache.matters_from())
-        {
-            cache.record_clean(&blob.path, stamp);
-        }
-        let keep_from = self.funnel.cache.map(FileCache::matters_from);
-        self.out.findings.extend(
-            found
+        let found = chunks::scan_bytes(engine, path, data).map_err(chunk_error)?;
+        Ok(Some(match lines {
+            None => found,
+            Some(set) => found
                 .into_iter()
-                .filter(|f| keep_from.is_none_or(|t| f.tier >= t))
-                .filter(|f| {
-                    lines
-                        .as_ref()
-                        .is_none_or(|set| set.intersects(f.line as u32, f.end_line as u32))
-                })
-                .map(|mut f| {
-                    f.origin = blob.origin.clone();
-                    f
-                }),
-        );
-        Ok(())
+                .filter(|f| set.intersects(f.line as u32, f.end_line as u32))
+                .collect(),
+        }))
+    }
+
+    /// Scans a file too large to hold, chunk by chunk.
+    fn scan_stream(
+        &mut self,
+        path: &str,
+        shown: &str,
+        mut reader: Box<dyn std::io::Read + '_>,
+    ) -> Result<Option<Vec<Finding>>, SourceError> {
+        let mut head = Vec::new();
+        if let Err(e) = (&mut reader)
+            .take(text::BINARY_SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+        {
+            self.out
+                .stats
+                .skip(shown, SkipReason::Unreadable, Some(e.to_string()));
+            return Ok(None);
+        }
+        if text::decode(&head) != text::Text::Utf8 {
+            self.out.stats.skip(shown, SkipReason::Binary, None);
+            return Ok(None);
+        }
+        let mut counted = CountingReader {
+            inner: std::io::Cursor::new(head).chain(reader),
+            bytes: 0,
+        };
+        match chunks::scan_stream(self.funnel.engine, path, &mut counted, &mut self.buf) {
+            Ok(found) => {
+                self.out.stats.files += 1;
+                self.out.stats.bytes += counted.bytes;
+                Ok(Some(found))
+            }
+            Err(chunks::ChunkError::Io(e)) => {
+                self.out
+                    .stats
+                    .skip(shown, SkipReason::Unreadable, Some(e.to_string()));
+                Ok(None)
+            }
+            Err(e) => Err(chunk_error(e)),
+        }
+    }
+}
+
+/// Counts the bytes read through it.
+struct CountingReader<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+fn chunk_error(e: chunks::ChunkError) -> SourceError {
+    match e {
+        chunks::ChunkError::Engine(e) => SourceError::Engine(e),
+        chunks::ChunkError::Io(e) => SourceError::Read(e.to_string()),
     }
 }
 
@@ -475,16 +625,33 @@ fn limit_note(limit: u64) -> String {
     format!("over the {} limit", crate::report::human_bytes(limit))
 }
 
-/// Reads `path` into `buf`; `Ok(false)` when it is larger than `limit`.
-fn read_file(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+/// What reading a file gave.
+enum FileRead {
+    /// The whole file is in the buffer.
+    Whole,
+    /// Larger than the limit: skipped.
+    TooLarge,
+    /// Larger than what is held at once, but to be read: stream it.
+    Stream(Box<dyn std::io::Read>),
+}
+
+/// Reads `path` into `buf` when it fits in one chunk; a larger file within
+/// `limit` is handed back to be streamed.
+fn read_file(path: &std::path::Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<FileRead> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > limit {
-        return Ok(false);
+        return Ok(FileRead::TooLarge);
+    }
+    if len > chunks::CHUNK as u64 {
+        return Ok(FileRead::Stream(Box::new(file.take(limit))));
     }
     buf.clear();
     buf.reserve(len as usize + 1);
-    // Read at most one byte past the limit so a file that grew is caught.
-    (&mut file).take(limit + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= limit)
+    // A file that grew past a chunk since the stat is read to the end anyway
+    // (a growing file is scanned as it was read, bounded by the limit).
+    (&mut file)
+        .take(limit.min(chunks::CHUNK as u64 * 4))
+        .read_to_end(buf)?;
+    Ok(FileRead::Whole)
 }

@@ -1,23 +1,27 @@
 //! Files on disk: the walk behind `blastwall scan` and the agent-reach check.
 //!
 //! Unlike most scanners this includes git-ignored and untracked files: an
-//! agent in the directory can read them (`.env`!). It skips `.git` and
-//! dependency/build folders, never follows symlinks (so nothing outside the
-//! scanned roots is read), and names every file it does not read.
+//! agent in the directory can read them (`.env`!), and the text files of a
+//! repository's git directory (`.git/config` holds remote URLs, tokens
+//! included; see [`super::gitdir`]). Dependency and build folders are not
+//! scanned, except for files named like credential stores
+//! (`deploy/target/prod.env`). Symlinks are never followed into directories,
+//! so nothing outside the scanned roots is walked; a link to a credential
+//! file (`creds -> ~/.aws/credentials`) is read through, because an agent
+//! reading the link reads the file. Every file not read is named.
 
-use super::{Blob, Content, Funnel, Item, Lines, Scanned, SkipReason, Skipped, SourceError};
+use super::{Blob, Content, Funnel, Item, Scanned, SkipReason, Skipped, SourceError, names};
 use crate::cache::Stamp;
 use crate::finding::Origin;
-use ignore::{WalkBuilder, WalkState};
-use std::collections::HashSet;
-use std::ffi::OsString;
+use rayon::prelude::*;
+use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 /// How to walk.
 #[derive(Debug, Clone)]
 pub struct Walk {
-    /// Directory names never descended into (besides `.git`).
+    /// Directory names not scanned (besides `.git`), except for
+    /// credential-store files inside them.
     pub skip_dirs: Vec<String>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
@@ -34,6 +38,8 @@ pub enum WalkError {
     Root { path: PathBuf, message: String },
     #[error(transparent)]
     Source(#[from] SourceError),
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
 }
 
 /// Scans every file under `roots` through `funnel`.
@@ -45,51 +51,27 @@ pub fn scan(funnel: &Funnel<'_>, roots: &[PathBuf], walk: &Walk) -> Result<Scann
     for root in roots {
         check_root(root)?;
     }
-    let Some((first, rest)) = roots.split_first() else {
-        return Ok(Scanned::default());
+    let run = || -> Result<Scanned, WalkError> {
+        let items: Vec<Item<'static>> = roots
+            .par_iter()
+            .flat_map_iter(|root| {
+                let shown = shown_root(root, roots.len());
+                Walker { walk, root }.root_items(&shown)
+            })
+            .collect();
+        Ok(funnel.scan(items)?)
     };
-    let skip: Arc<HashSet<OsString>> = Arc::new(
-        walk.skip_dirs
-            .iter()
-            .map(OsString::from)
-            .chain(std::iter::once(OsString::from(".git")))
-            .collect(),
-    );
-    let mut builder = WalkBuilder::new(first);
-    for r in rest {
-        builder.add(r);
+    if walk.threads == 0 {
+        return run();
     }
-    let threads = if walk.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        walk.threads
-    };
-    builder
-        .standard_filters(false)
-        .hidden(false)
-        .follow_links(false)
-        .threads(threads)
-        .filter_entry(move |e| {
-            e.depth() == 0
-                || !(skip.contains(e.file_name())
-                    && e.file_type()
-                        .is_some_and(|t| t.is_dir() || e.file_name() == ".git"))
-        });
-    let results: Mutex<Vec<Result<Scanned, SourceError>>> = Mutex::new(Vec::new());
-    builder.build_parallel().run(|| {
-        let mut worker = Worker {
-            lane: Some(funnel.lane()),
-            roots,
-            walk,
-            results: &results,
-        };
-        Box::new(move |entry| worker.visit(entry))
-    });
-    let mut out = Scanned::default();
-    for r in results.into_inner().expect("no walk worker panicked") {
-        out.merge(r?);
-    }
-    Ok(out.sorted())
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(walk.threads)
+        .build()
+        .map_err(|e| WalkError::Threads {
+            threads: walk.threads,
+            message: e.to_string(),
+        })?
+        .install(run)
 }
 
 fn check_root(root: &Path) -> Result<(), WalkError> {
@@ -104,112 +86,190 @@ fn check_root(root: &Path) -> Result<(), WalkError> {
     Ok(())
 }
 
-struct Worker<'w, 'f, 'a> {
-    lane: Option<super::Lane<'f, 'a>>,
-    roots: &'w [PathBuf],
+/// The prefix paths under `root` are shown with: nothing for a single
+/// root or `.`, else the root as given.
+fn shown_root(root: &Path, roots: usize) -> String {
+    let s = slash_path(root);
+    if roots == 1 || s.is_empty() || s == "." {
+        String::new()
+    } else {
+        s.trim_end_matches('/').to_string()
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
+struct Walker<'w> {
     walk: &'w Walk,
-    results: &'w Mutex<Vec<Result<Scanned, SourceError>>>,
+    root: &'w Path,
 }
 
-impl Worker<'_, '_, '_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
-        if self.lane.is_none() {
-            return WalkState::Quit;
+impl Walker<'_> {
+    /// Everything under the root (a directory or a single file).
+    fn root_items(&self, shown: &str) -> Vec<Item<'static>> {
+        let meta = match std::fs::symlink_metadata(self.root) {
+            Ok(m) => m,
+            Err(e) => return vec![self.unreadable(shown.to_string(), &e)],
+        };
+        if !meta.is_dir() {
+            // A file given as a root is shown as given.
+            let path = slash_path(self.root);
+            let path = path.trim_start_matches("./").to_string();
+            return self
+                .file_item(path, self.root.to_path_buf(), None)
+                .into_iter()
+                .collect();
         }
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => self.relative(path),
-                    _ => String::from("(unknown)"),
-                };
-                self.push(Item::Skip(Skipped {
-                    path,
-                    reason: SkipReason::Unreadable,
-                    detail: Some(err.to_string()),
-                }));
-                return WalkState::Continue;
-            }
+        self.dir_items(self.root, shown, false)
+    }
+
+    /// The items of directory `dir`, shown as `shown`; in a skipped folder
+    /// (`skipped`), only credential-store files.
+    fn dir_items(&self, dir: &Path, shown: &str, skipped: bool) -> Vec<Item<'static>> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => return vec![self.unreadable(shown.to_string(), &e)],
         };
-        let Some(ft) = entry.file_type() else {
-            return WalkState::Continue;
-        };
-        if ft.is_dir() {
-            return WalkState::Continue;
-        }
-        let path = self.relative(entry.path());
-        let skip = |reason| {
-            Item::Skip(Skipped {
-                path: path.clone(),
-                reason,
-                detail: None,
-            })
-        };
-        let item = if ft.is_symlink() {
-            skip(SkipReason::Symlink)
-        } else if !ft.is_file() {
-            skip(SkipReason::Special)
-        } else {
-            let stamp = if self.walk.stamps {
-                entry.metadata().ok().map(|m| Stamp::of(&m))
-            } else {
-                None
+        let mut items = Vec::new();
+        let mut subdirs: Vec<(PathBuf, String, bool)> = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    items.push(self.unreadable(shown.to_string(), &e));
+                    continue;
+                }
             };
-            Item::Blob(Blob {
-                path: path.clone(),
-                origin: self.walk.origin.clone(),
-                content: Content::File(entry.into_path()),
-                lines: Lines::All,
-                stamp,
-            })
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = join(shown, &name);
+            let Ok(ft) = entry.file_type() else {
+                continue;
+            };
+            if ft.is_dir() {
+                if name == ".git" {
+                    if !skipped {
+                        items.extend(
+                            super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
+                                .into_iter()
+                                .map(|i| self.rebase(i, shown)),
+                        );
+                    }
+                    continue;
+                }
+                let skip = skipped || self.walk.skip_dirs.contains(&name);
+                subdirs.push((entry.path(), rel, skip));
+            } else if ft.is_symlink() {
+                if !skipped {
+                    items.push(self.link_item(&entry, rel));
+                }
+            } else if ft.is_file() {
+                if !skipped || names::is_credential_store(&rel) {
+                    items.extend(self.file_item(rel, entry.path(), Some(&entry)));
+                }
+            } else if !skipped {
+                items.push(skip_item(rel, SkipReason::Special, None));
+            }
+        }
+        if name_is_git_file(dir) && !skipped {
+            // A linked worktree or submodule: `.git` is a file naming its git dir.
+            items.extend(
+                super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
+                    .into_iter()
+                    .map(|i| self.rebase(i, shown)),
+            );
+        }
+        items.par_extend(
+            subdirs
+                .par_iter()
+                .flat_map_iter(|(path, rel, skip)| self.dir_items(path, rel, *skip)),
+        );
+        items
+    }
+
+    /// Git-dir items are shown relative to the directory that holds `.git`;
+    /// prefix them with where that directory is shown.
+    fn rebase(&self, item: Item<'static>, shown: &str) -> Item<'static> {
+        match item {
+            Item::Blob(mut b) if !Path::new(&b.path).is_absolute() => {
+                b.path = join(shown, &b.path);
+                Item::Blob(b)
+            }
+            other => other,
+        }
+    }
+
+    fn file_item(
+        &self,
+        rel: String,
+        path: PathBuf,
+        entry: Option<&DirEntry>,
+    ) -> Option<Item<'static>> {
+        let stamp = if self.walk.stamps {
+            let meta = match entry {
+                Some(e) => e.metadata(),
+                None => std::fs::metadata(&path),
+            };
+            meta.ok().map(|m| Stamp::of(&m))
+        } else {
+            None
         };
-        self.push(item)
+        let mut blob = Blob::new(rel, self.walk.origin.clone(), Content::File(path));
+        blob.stamp = stamp;
+        Some(Item::Blob(blob))
     }
 
-    fn push(&mut self, item: Item<'_>) -> WalkState {
-        match self.lane.as_mut() {
-            Some(lane) => {
-                lane.push(item);
-                if lane.failed() {
-                    WalkState::Quit
-                } else {
-                    WalkState::Continue
-                }
+    /// A symlink: read through when it points at a credential file (an
+    /// agent reading the link reads the file), otherwise named as skipped.
+    fn link_item(&self, entry: &DirEntry, rel: String) -> Item<'static> {
+        let path = entry.path();
+        let target = std::fs::read_link(&path).unwrap_or_default();
+        let resolved = std::fs::canonicalize(&path).ok();
+        let is_store = names::is_credential_store(&rel)
+            || names::is_credential_store(&slash_path(&target))
+            || resolved
+                .as_deref()
+                .is_some_and(|r| names::is_credential_store(&slash_path(r)));
+        match resolved {
+            Some(real) if is_store && real.is_file() => {
+                let mut blob =
+                    Blob::new(rel, self.walk.origin.clone(), Content::File(real.clone()));
+                blob.note = Some(format!(
+                    "read through a symlink to {}",
+                    crate::report::escape::path(&real.display().to_string())
+                ));
+                Item::Blob(blob)
             }
-            None => WalkState::Quit,
+            _ => skip_item(rel, SkipReason::Symlink, None),
         }
     }
 
-    /// `path` relative to the root it was found under, `/`-separated.
-    fn relative(&self, path: &Path) -> String {
-        for root in self.roots {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let rel = slash_path(rel);
-                let root_s = slash_path(root);
-                if rel.is_empty() {
-                    // The root is a file itself.
-                    return root_s.trim_start_matches("./").to_string();
-                }
-                return if root_s == "." || root_s.is_empty() || self.roots.len() == 1 {
-                    rel
-                } else {
-                    format!("{}/{rel}", root_s.trim_end_matches('/'))
-                };
-            }
-        }
-        slash_path(path)
+    fn unreadable(&self, shown: String, e: &dyn std::fmt::Display) -> Item<'static> {
+        let shown = if shown.is_empty() {
+            slash_path(self.root)
+        } else {
+            shown
+        };
+        skip_item(shown, SkipReason::Unreadable, Some(e.to_string()))
     }
 }
 
-impl Drop for Worker<'_, '_, '_> {
-    fn drop(&mut self) {
-        if let Some(lane) = self.lane.take() {
-            self.results
-                .lock()
-                .expect("no walk worker panicked")
-                .push(lane.finish());
-        }
-    }
+/// Whether `dir/.git` is a file (a linked worktree or a submodule).
+fn name_is_git_file(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_file())
+}
+
+fn skip_item(path: String, reason: SkipReason, detail: Option<String>) -> Item<'static> {
+    Item::Skip(Skipped {
+        path,
+        reason,
+        detail,
+    })
 }
 
 /// A path as `/`-separated text, without a leading `./`.

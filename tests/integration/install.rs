@@ -334,7 +334,7 @@ fn install_from_a_subdirectory_targets_the_repository_hooks() {
 
 // ------------------------------------------------------- chaining existing hooks
 
-/// An existing pre-commit hook is kept as `.blastwall-chained`, runs first,
+/// An existing pre-commit hook is kept in `blastwall-chained/`, runs first,
 /// and its side effects still happen.
 #[test]
 fn existing_pre_commit_hook_is_kept_and_runs_before_blastwall() {
@@ -347,11 +347,11 @@ fn existing_pre_commit_hook_is_kept_and_runs_before_blastwall() {
 
     let run = r.run(&["install", "--pre-commit"]);
     run.expect_code(0);
-    let chained = dir.join("pre-commit.blastwall-chained");
+    let chained = dir.join("blastwall-chained/pre-commit");
     assert_eq!(read(&chained), original, "existing hook not kept verbatim");
     assert!(read(&dir.join("pre-commit")).contains("blastwall-managed-hook"));
     assert!(
-        run.stdout.contains("kept as") && run.stdout.contains("pre-commit.blastwall-chained"),
+        run.stdout.contains("kept as") && run.stdout.contains("blastwall-chained/pre-commit"),
         "install does not say it chained the hook:\n{}",
         run.stdout
     );
@@ -575,11 +575,11 @@ fn second_install_changes_nothing_and_does_not_double_chain() {
         run.stdout
     );
     assert!(!run.stdout.contains("kept as"), "{}", run.stdout);
-    assert_eq!(read(&dir.join("pre-commit.blastwall-chained")), original);
+    assert_eq!(read(&dir.join("blastwall-chained/pre-commit")), original);
     assert!(
         !names(&once)
             .iter()
-            .any(|n| n.ends_with(".blastwall-chained.blastwall-chained")),
+            .any(|n| n.contains("blastwall-chained/blastwall-chained")),
         "{:?}",
         names(&once)
     );
@@ -630,7 +630,7 @@ fn uninstall_restores_original_hooks_byte_identical_with_mode() {
     let run = r.run(&["install"]);
     run.expect_code(0);
     assert_eq!(
-        std::fs::read(dir.join("pre-commit.blastwall-chained")).unwrap(),
+        std::fs::read(dir.join("blastwall-chained/pre-commit")).unwrap(),
         pre_commit
     );
     let run = r.run(&["uninstall"]);
@@ -875,7 +875,7 @@ fn global_install_still_runs_the_repositorys_own_hook() {
         .expect_code(0);
     assert!(
         !r.path()
-            .join(".git/hooks/pre-commit.blastwall-chained")
+            .join(".git/hooks/blastwall-chained/pre-commit")
             .exists(),
         "global install touched the repository's hooks"
     );
@@ -943,7 +943,7 @@ fn global_install_uses_an_existing_global_hooks_path_and_chains_its_hooks() {
     run.expect_code(0);
     assert!(!run.stdout.contains("set git config"), "{}", run.stdout);
     assert_eq!(g.hooks_path().as_deref(), Some(dir.to_str().unwrap()));
-    assert_eq!(read(&dir.join("pre-commit.blastwall-chained")), original);
+    assert_eq!(read(&dir.join("blastwall-chained/pre-commit")), original);
     assert!(dir.join("pre-push").is_file());
     assert!(!g.xdg().join("blastwall").exists(), "default dir created");
 
@@ -1098,7 +1098,7 @@ fn missing_binary_via_env_blocks_commit_and_push_with_a_message() {
         commit.stderr
     );
     assert!(
-        commit.stderr.contains("blocking the commit"),
+        commit.stderr.contains("blocking (fail closed)"),
         "{}",
         commit.stderr
     );
@@ -1107,7 +1107,11 @@ fn missing_binary_via_env_blocks_commit_and_push_with_a_message() {
     let push = git(&["push", "origin", "main"]);
     assert_ne!(push.code, 0, "push passed without blastwall");
     assert!(push.stderr.contains("binary not found"), "{}", push.stderr);
-    assert!(push.stderr.contains("blocking the push"), "{}", push.stderr);
+    assert!(
+        push.stderr.contains("blocking (fail closed)"),
+        "{}",
+        push.stderr
+    );
     assert_eq!(ref_of(&bare, "refs/heads/main"), None);
 }
 

@@ -7,6 +7,7 @@ mod baseline;
 mod common;
 mod corpus;
 mod framework;
+mod hardening;
 mod install;
 mod precommit;
 mod push;

@@ -180,14 +180,27 @@ fn reach_policy_is_configurable() {
 }
 
 #[test]
-fn dependency_folders_are_not_checked_by_default() {
+fn dependency_folders_are_skipped_but_credential_files_in_them_are_not() {
     let r = repo_with_env("EMPTY=1\n");
     r.write(
-        "node_modules/pkg/.env",
-        format!("RAILWAY_API_TOKEN={RAILWAY_UUID}\n"),
+        "node_modules/pkg/index.js",
+        format!("const t = 'RAILWAY_API_TOKEN={RAILWAY_UUID}';\n"),
     );
     stage_clean_change(&r, "a.txt");
     r.run(&["pre-commit"]).expect_code(0);
+    // A file named like a credential store is checked even in a skipped folder.
+    r.write(
+        "deploy/target/prod.env",
+        format!("RAILWAY_API_TOKEN={RAILWAY_UUID}\n"),
+    );
+    let blocked = r.run(&["pre-commit", "--format", "json"]);
+    blocked.expect_code(1);
+    assert_eq!(
+        blocked.json()["findings"][0]["path"],
+        "deploy/target/prod.env",
+        "{}",
+        blocked.stdout
+    );
 }
 
 /// The second run reads only what changed; a cached clean file that gains a
