@@ -191,6 +191,12 @@ impl Baseline {
             LocatedError::whole_file(path, format!("cannot read the baseline: {e}"))
         })?;
         let text = crate::error::utf8_text(path, bytes)?;
+        Baseline::parse(path, &text)
+    }
+
+    /// Parses a baseline's text; `path` names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline, LocatedError> {
+        let text = text.to_string();
         let file: File = serde_json::from_str(&text).map_err(|e| LocatedError {
             file: path.to_path_buf(),
             line: e.line(),

@@ -64,6 +64,38 @@ struct RawConfig {
     rule: Vec<RawRule>,
     #[serde(default)]
     reach: RawReach,
+    #[serde(default)]
+    server: RawServer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    timeout: Option<Spanned<f64>>,
+    on_timeout: Option<OnTimeout>,
+    allow_bypass: Option<bool>,
+}
+
+/// What `pre-receive` does when its time budget runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnTimeout {
+    /// Reject the push (fail closed; the default).
+    Reject,
+    /// Accept it, with a warning.
+    Accept,
+}
+
+/// The server's policy for `blastwall pre-receive`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerPolicy {
+    /// Seconds the hook may take (GitHub Enterprise Server kills pre-receive
+    /// hooks at 5 s).
+    pub timeout: f64,
+    pub on_timeout: OnTimeout,
+    /// Whether `git push -o blastwall.bypass="reason"` lets a push through
+    /// (logged).
+    pub allow_bypass: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +162,8 @@ pub struct ReachPolicy {
 pub struct Allowlist {
     /// Files under these globs are not scanned.
     pub paths: Option<GlobSet>,
+    /// The globs as written (for comparing policies).
+    pub path_globs: Vec<String>,
     /// A finding whose secret matches one of these is dropped.
     pub regexes: Vec<regex::bytes::Regex>,
     /// SHA-256 (lowercase hex) of secrets accepted deliberately.
@@ -148,7 +182,7 @@ impl Allowlist {
 }
 
 /// A loaded, validated config. [`Config::defaults`] is the policy without a file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Findings at or above this tier block (exit 1).
     pub block: Tier,
@@ -157,6 +191,7 @@ pub struct Config {
     pub max_file_size: u64,
     pub skip_dirs: Vec<String>,
     pub reach: ReachPolicy,
+    pub server: ServerPolicy,
     /// Rules this config adds, disables or re-tiers.
     pub rule_changes: rules::Changes,
     pub allow: Allowlist,
@@ -200,6 +235,11 @@ impl Config {
                 .unwrap_or_else(|| skip_dirs.clone()),
             max_file_size: raw.reach.max_file_size.unwrap_or(max_file_size),
         };
+        let server = ServerPolicy {
+            timeout: raw.server.timeout.as_ref().map_or(4.5, |t| *t.get_ref()),
+            on_timeout: raw.server.on_timeout.unwrap_or(OnTimeout::Reject),
+            allow_bypass: raw.server.allow_bypass.unwrap_or(false),
+        };
         let block = raw.policy.block.unwrap_or(Tier::High);
         let fail_closed = raw.policy.fail_closed.unwrap_or(true);
         let text_hash = if text.is_empty() {
@@ -208,12 +248,21 @@ impl Config {
             crate::finding::hex(&Sha256::digest(text.as_bytes()))
         };
         let settings = Settings { path, text, raw };
+        if let Some(t) = &settings.raw.server.timeout
+            && !(t.get_ref().is_finite() && *t.get_ref() > 0.0)
+        {
+            return Err(settings.err(
+                t.span().start,
+                "[server] timeout must be a positive number of seconds".into(),
+            ));
+        }
         Ok(Config {
             block,
             fail_closed,
             max_file_size,
             skip_dirs,
             reach,
+            server,
             rule_changes: settings.rule_changes()?,
             allow: settings.allowlist()?,
             text_hash,
@@ -338,6 +387,11 @@ impl Settings {
         }
         Ok(Allowlist {
             paths,
+            path_globs: a
+                .paths
+                .as_ref()
+                .map(|g| g.get_ref().clone())
+                .unwrap_or_default(),
             regexes,
             secret_sha256,
         })

@@ -27,6 +27,7 @@ pub mod finding;
 pub mod git;
 pub mod hooks;
 pub mod lines;
+pub mod policy;
 pub mod reach;
 pub mod report;
 pub mod rules;

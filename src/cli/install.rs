@@ -16,12 +16,19 @@ pub struct Args {
     pub pre_push: bool,
     /// For every repository of this user: a global core.hooksPath whose hooks
     /// also run each repository's own hooks.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "server")]
     pub global: bool,
+    /// The server's pre-receive hook, in the repository that receives pushes
+    /// (bare or not); on Gitea and Forgejo, in `hooks/pre-receive.d/`.
+    #[arg(long, conflicts_with_all = ["pre_commit", "pre_push"])]
+    pub server: bool,
 }
 
 impl Args {
     pub fn hooks(&self) -> Vec<Hook> {
+        if self.server {
+            return vec![Hook::PreReceive];
+        }
         match (self.pre_commit, self.pre_push) {
             (true, false) => vec![Hook::PreCommit],
             (false, true) => vec![Hook::PrePush],

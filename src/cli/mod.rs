@@ -7,11 +7,13 @@
 mod accept;
 mod audit;
 mod baseline;
+mod ci;
 mod hash;
 mod hook;
 mod install;
 mod pre_commit;
 mod pre_push;
+mod pre_receive;
 mod progress;
 mod rules;
 mod scan;
@@ -87,6 +89,10 @@ pub enum Command {
     PreCommit(pre_commit::Args),
     /// The pre-push hook: scan every commit a push publishes (reads git's stdin).
     PrePush(pre_push::Args),
+    /// The server's pre-receive hook: reject a push that delivers a credential (reads git's stdin).
+    PreReceive(pre_receive::Args),
+    /// Scan a range of commits in CI (a pull request, a push) by the base's policy.
+    Ci(ci::Args),
     /// Install the pre-commit and pre-push hooks (existing hooks are kept and chained).
     Install(install::Args),
     /// Remove blastwall's hooks and restore what was there before.
@@ -231,6 +237,8 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&global, args),
         Command::PreCommit(args) => pre_commit::run(&global, args),
         Command::PrePush(args) => pre_push::run(&global, args),
+        Command::PreReceive(args) => pre_receive::run(&global, args),
+        Command::Ci(args) => ci::run(&global, args),
         Command::Install(args) => install::run(&global, args),
         Command::Uninstall(args) => uninstall::run(&global, args),
         Command::Baseline(args) => baseline::run(&global, args),

@@ -54,6 +54,10 @@ pub struct Engine {
     /// the corpus evaluation turns it off once to tell which labelled
     /// positives are placeholders or low-entropy values by these definitions.
     pub value_filters: bool,
+    /// Whether inline allow markers (`blastwall:allow`) suppress findings.
+    /// A server judging a push ignores them: a marker that arrives in the
+    /// push must not accept its own finding.
+    pub inline_markers: bool,
 }
 
 /// Where one rule's regex runs: bytes around its keyword hits.
@@ -80,7 +84,14 @@ impl Engine {
             rules: RuleSet::new(rules),
             allow,
             value_filters: true,
+            inline_markers: true,
         }
+    }
+
+    /// This engine, with inline allow markers ignored.
+    pub fn without_inline_markers(mut self) -> Engine {
+        self.inline_markers = false;
+        self
     }
 
     /// The engine a repository's config asks for: the built-in rules with
@@ -330,7 +341,12 @@ impl Engine {
                     .to_string(),
             );
         }
-        if filters::suppressed_inline(data, kept.candidate.secret_start, kept.candidate.secret_end)
+        if self.inline_markers
+            && filters::suppressed_inline(
+                data,
+                kept.candidate.secret_start,
+                kept.candidate.secret_end,
+            )
         {
             return None;
         }

@@ -259,3 +259,40 @@ impl Repo {
         Ok(out)
     }
 }
+
+impl Repo {
+    /// The commit `HEAD` points at, if any (an unborn branch has none).
+    pub fn head_commit(&self) -> Option<ObjectId> {
+        self.repo.head_id().ok().map(|id| id.detach())
+    }
+
+    /// The content of the file at `path` in `commit`'s tree, if there is a
+    /// regular file there.
+    pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let tree = self.commit_tree(commit)?;
+        let tree = self
+            .repo
+            .find_tree(tree)
+            .ctx(|| format!("reading the tree of {commit}"))?;
+        let Some(entry) = tree
+            .lookup_entry_by_path(path)
+            .ctx(|| format!("looking up {path} in {commit}"))?
+        else {
+            return Ok(None);
+        };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        let mut blob = self
+            .repo
+            .find_blob(entry.object_id())
+            .ctx(|| format!("reading {path} in {commit}"))?;
+        Ok(Some(blob.take_data()))
+    }
+
+    /// Whether this is a shallow clone (its history is cut off).
+    pub fn is_shallow(&self) -> bool {
+        // A repository that cannot even say is treated as cut off.
+        self.repo.is_shallow().unwrap_or(true)
+    }
+}

@@ -46,28 +46,57 @@ pub(crate) trait WithContext<T> {
 
 impl<T, E: std::fmt::Display> WithContext<T> for Result<T, E> {
     fn ctx(self, context: impl FnOnce() -> String) -> Result<T, GitError> {
-        self.map_err(|e| GitError::new(context(), format!("{e:#}")))
+        self.map_err(|e| GitError::new(context(), plain(&format!("{e:#}"))))
+    }
+}
+
+/// Some gix errors display as a debug dump (`Message { message: "…",
+/// class: NotFound }`); people get the message alone.
+fn plain(text: &str) -> String {
+    match text.split_once("message: \"") {
+        Some((_, rest)) if text.trim_start().starts_with("Message {") => rest
+            .split_once("\", class:")
+            .map_or(rest, |(m, _)| m)
+            .replace("\\\"", "\""),
+        _ => text.to_string(),
     }
 }
 
 /// An open repository.
 pub struct Repo {
     repo: gix::Repository,
+    /// Keeps the object-database stand-in of a quarantine alive (see
+    /// [`Repo::discover`]).
+    _objects_dir: Option<tempfile::TempDir>,
 }
 
 impl Repo {
     /// Finds the repository containing `dir`, honouring `GIT_DIR` and the
-    /// other environment overrides git sets for hooks.
+    /// other environment overrides git sets for hooks, including where
+    /// objects are: during a `pre-receive` hook the pushed objects are only
+    /// in a quarantine directory (`GIT_OBJECT_DIRECTORY`), with the
+    /// repository's own objects as an alternate
+    /// (`GIT_ALTERNATE_OBJECT_DIRECTORIES`).
     pub fn discover(dir: &Path) -> Result<Repo, GitError> {
-        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
+        let mut repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
             .map_err(|_| {
                 GitError::new(
                     format!("{} is not inside a git repository", dir.display()),
                     "run this command inside a repository (or set GIT_DIR)",
                 )
-            })?
-            .to_thread_local();
-        Ok(Repo { repo })
+            })?;
+        let objects_dir = match object_dirs_from_env() {
+            Some(dirs) => {
+                let (store, tmp) = objects_at(&dirs, repo.objects.object_hash())?;
+                repo.objects = gix::parallel::OwnShared::new(store);
+                Some(tmp)
+            }
+            None => None,
+        };
+        Ok(Repo {
+            repo: repo.to_thread_local(),
+            _objects_dir: objects_dir,
+        })
     }
 
     /// The working tree root, if the repository has one.
@@ -168,6 +197,55 @@ impl Repo {
             _ => self.repo.index_path(),
         }
     }
+}
+
+/// The object directories git's environment names, in lookup order:
+/// `GIT_OBJECT_DIRECTORY`, then each of `GIT_ALTERNATE_OBJECT_DIRECTORIES`
+/// (`:`-separated). `None` when neither is set.
+fn object_dirs_from_env() -> Option<Vec<PathBuf>> {
+    let primary = std::env::var_os("GIT_OBJECT_DIRECTORY").filter(|v| !v.is_empty());
+    let alternates = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES").filter(|v| !v.is_empty());
+    if primary.is_none() && alternates.is_none() {
+        return None;
+    }
+    let mut dirs: Vec<PathBuf> = primary.map(PathBuf::from).into_iter().collect();
+    if let Some(alt) = alternates {
+        dirs.extend(std::env::split_paths(&alt).filter(|p| !p.as_os_str().is_empty()));
+    }
+    Some(dirs)
+}
+
+/// An object store that reads from `dirs`: an empty object directory whose
+/// `info/alternates` lists them (gix opens a repository's own objects only).
+fn objects_at(
+    dirs: &[PathBuf],
+    hash: gix::hash::Kind,
+) -> Result<(gix::odb::Store, tempfile::TempDir), GitError> {
+    let fail = |e: std::io::Error| {
+        GitError::new("opening the object directories git named", e.to_string())
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("blastwall-objects-")
+        .tempdir()
+        .map_err(fail)?;
+    let objects = tmp.path().join("objects");
+    std::fs::create_dir_all(objects.join("info")).map_err(fail)?;
+    let mut list = String::new();
+    for d in dirs {
+        let abs = std::fs::canonicalize(d).map_err(|e| {
+            GitError::new(
+                format!("opening the object directory {}", d.display()),
+                e.to_string(),
+            )
+        })?;
+        list.push_str(&abs.to_string_lossy());
+        list.push('\n');
+    }
+    std::fs::write(objects.join("info/alternates"), list).map_err(fail)?;
+    let store =
+        gix::odb::Store::at_opts(objects, hash, &mut std::iter::empty(), Default::default())
+            .map_err(fail)?;
+    Ok((store, tmp))
 }
 
 /// The lines of `new` that are not in `old`, by a histogram line diff with

@@ -135,7 +135,7 @@ fn write_finding(
     f: &Finding,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rule = report.rules.find(&f.rule);
+    let rule = report.rule(&f.rule);
     writeln!(
         out,
         "{} {} {} {}",
@@ -212,6 +212,15 @@ fn write_skips(command: &str, skips: &[Skipped], out: &mut dyn Write) -> io::Res
 
 /// What to do about a blocked run.
 fn blocked_help(command: &str) -> String {
+    if command == "pre-receive" {
+        return "blastwall pre-receive: this push is rejected, every ref in it. Remove the \
+                credential from the commits that add it (`git rebase -i`, or `git commit --amend` \
+                for the last one), rotate it, and push again. This server judges with its own \
+                policy: a .blastwall.toml, baseline or allow marker inside the push changes \
+                nothing; an accepted finding must be in the baseline of the default branch \
+                already, or in the server's blastwall.toml."
+            .to_string();
+    }
     let action = match command {
         "pre-push" => "this push is blocked",
         "pre-commit" => "this commit is blocked",

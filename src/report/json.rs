@@ -65,7 +65,7 @@ struct JsonSummary<'a> {
 }
 
 pub(super) fn finding_json<'a>(report: &'a Report<'_>, f: &'a Finding) -> JsonFinding<'a> {
-    let rule = report.rules.find(&f.rule);
+    let rule = report.rule(&f.rule);
     let (commit, date) = match &f.origin {
         Origin::Commit { id, date } => (Some(id.as_str()), date.as_deref()),
         _ => (None, None),

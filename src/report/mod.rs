@@ -104,6 +104,15 @@ impl Report<'_> {
         }
     }
 
+    /// The rule behind a finding: the engine's, or one of blastwall's own
+    /// (a policy change).
+    fn rule(&self, id: &str) -> Option<&crate::rules::Rule> {
+        self.rules.find(id).or_else(|| {
+            let own = crate::policy::rule();
+            (own.id == id).then_some(own)
+        })
+    }
+
     /// Findings and in-reach findings together, as machine formats list them.
     fn all(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().chain(self.reach)

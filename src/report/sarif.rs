@@ -76,7 +76,7 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             continue;
         }
         rule_index.insert(&f.rule, rules.len());
-        rules.push(match report.rules.find(&f.rule) {
+        rules.push(match report.rule(&f.rule) {
             Some(r) => descriptor(r),
             None => json!({ "id": f.rule, "name": f.rule }),
         });

@@ -18,6 +18,8 @@ pub mod history;
 pub mod home;
 pub mod names;
 pub mod pushed;
+pub mod range;
+pub mod received;
 pub mod staged;
 pub mod text;
 pub mod worktree;
@@ -405,14 +407,9 @@ impl Lane<'_, '_> {
                 .skip(blob.path, SkipReason::Allowlisted, None);
             return Ok(());
         }
-        // A file's name is text an agent reads too: a secret in it is a
-        // finding, and is redacted wherever the path is shown.
-        let (shown, named) = self.check_name(&blob.path)?;
-        let cache = self
-            .funnel
-            .cache
-            .zip(blob.stamp)
-            .filter(|_| named.is_empty());
+        // A cached file was clean, name included, when it was recorded (the
+        // path is the cache's key, so the name cannot have changed since).
+        let cache = self.funnel.cache.zip(blob.stamp);
         if let Some((cache, stamp)) = cache
             && cache.is_clean(&blob.path, stamp)
         {
@@ -420,6 +417,10 @@ impl Lane<'_, '_> {
             self.out.stats.cached += 1;
             return Ok(());
         }
+        // A file's name is text an agent reads too: a secret in it is a
+        // finding, and is redacted wherever the path is shown.
+        let (shown, named) = self.check_name(&blob.path)?;
+        let cache = cache.filter(|_| named.is_empty());
         let Blob {
             path,
             origin,

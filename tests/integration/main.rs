@@ -13,4 +13,5 @@ mod precommit;
 mod push;
 mod reach;
 mod scan;
+mod server;
 mod snapshots;

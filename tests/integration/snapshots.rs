@@ -110,6 +110,8 @@ fn every_help_text() {
         &["scan"],
         &["pre-commit"],
         &["pre-push"],
+        &["pre-receive"],
+        &["ci"],
         &["install"],
         &["uninstall"],
         &["baseline"],
