@@ -59,6 +59,8 @@ pub struct FileCache {
     known: HashMap<String, Stamp>,
     matters_from: Tier,
     clean_now: Mutex<Vec<(String, Stamp)>>,
+    /// Files read this run and found worth reporting.
+    dirty_now: Mutex<Vec<String>>,
     hits: AtomicUsize,
     changed: AtomicBool,
 }
@@ -108,6 +110,7 @@ impl FileCache {
             known,
             matters_from,
             clean_now: Mutex::new(Vec::new()),
+            dirty_now: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
             changed: AtomicBool::new(false),
         }
@@ -142,6 +145,43 @@ impl FileCache {
         self.push(rel, stamp);
     }
 
+    /// Records that `rel` was read and holds something worth reporting.
+    pub fn record_dirty(&self, rel: &str) {
+        self.changed.store(true, Ordering::Relaxed);
+        self.dirty_now
+            .lock()
+            .expect("no cache user panicked")
+            .push(rel.to_string());
+    }
+
+    /// Whether anything read this run changes what the cache knows.
+    pub fn changed(&self) -> bool {
+        self.changed.load(Ordering::Relaxed)
+    }
+
+    /// Writes what a partial run (a few files, not the whole tree) learnt
+    /// into the cache at `path`: known entries stay unless judged again.
+    pub fn save_merged(&self, path: &Path, key: &str) -> std::io::Result<()> {
+        let clean = self
+            .clean_now
+            .lock()
+            .expect("no cache user panicked")
+            .clone();
+        let dirty = self
+            .dirty_now
+            .lock()
+            .expect("no cache user panicked")
+            .clone();
+        let mut all = self.known.clone();
+        for rel in &dirty {
+            all.remove(rel);
+        }
+        all.extend(clean);
+        let mut entries: Vec<(String, Stamp)> = all.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.write(path, key, entries)
+    }
+
     /// How many files were known clean when loaded.
     pub fn len(&self) -> usize {
         self.known.len()
@@ -166,6 +206,10 @@ impl FileCache {
             .expect("no cache user panicked")
             .clone();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.write(path, key, entries)
+    }
+
+    fn write(&self, path: &Path, key: &str, entries: Vec<(String, Stamp)>) -> std::io::Result<()> {
         let mut out = Vec::with_capacity(64 * entries.len() + 64);
         writeln!(out, "{HEADER} {key}")?;
         for (rel, s) in entries {

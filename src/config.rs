@@ -66,6 +66,26 @@ struct RawConfig {
     reach: RawReach,
     #[serde(default)]
     server: RawServer,
+    #[serde(default)]
+    agent: RawAgent,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgent {
+    deny: Option<Tier>,
+    timeout: Option<Spanned<f64>>,
+}
+
+/// The policy of `blastwall agent-hook`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentPolicy {
+    /// Credentials at or above this tier may not be read, written or
+    /// prompted with.
+    pub deny: Tier,
+    /// Seconds the guard may take before it denies: agents let a call run
+    /// when their hook times out, so the guard answers first.
+    pub timeout: f64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,6 +212,7 @@ pub struct Config {
     pub skip_dirs: Vec<String>,
     pub reach: ReachPolicy,
     pub server: ServerPolicy,
+    pub agent: AgentPolicy,
     /// Rules this config adds, disables or re-tiers.
     pub rule_changes: rules::Changes,
     pub allow: Allowlist,
@@ -240,6 +261,10 @@ impl Config {
             on_timeout: raw.server.on_timeout.unwrap_or(OnTimeout::Reject),
             allow_bypass: raw.server.allow_bypass.unwrap_or(false),
         };
+        let agent = AgentPolicy {
+            deny: raw.agent.deny.unwrap_or(Tier::High),
+            timeout: raw.agent.timeout.as_ref().map_or(10.0, |t| *t.get_ref()),
+        };
         let block = raw.policy.block.unwrap_or(Tier::High);
         let fail_closed = raw.policy.fail_closed.unwrap_or(true);
         let text_hash = if text.is_empty() {
@@ -248,13 +273,18 @@ impl Config {
             crate::finding::hex(&Sha256::digest(text.as_bytes()))
         };
         let settings = Settings { path, text, raw };
-        if let Some(t) = &settings.raw.server.timeout
-            && !(t.get_ref().is_finite() && *t.get_ref() > 0.0)
-        {
-            return Err(settings.err(
-                t.span().start,
-                "[server] timeout must be a positive number of seconds".into(),
-            ));
+        for (section, t) in [
+            ("server", &settings.raw.server.timeout),
+            ("agent", &settings.raw.agent.timeout),
+        ] {
+            if let Some(t) = t
+                && !(t.get_ref().is_finite() && *t.get_ref() > 0.0)
+            {
+                return Err(settings.err(
+                    t.span().start,
+                    format!("[{section}] timeout must be a positive number of seconds"),
+                ));
+            }
         }
         Ok(Config {
             block,
@@ -263,6 +293,7 @@ impl Config {
             skip_dirs,
             reach,
             server,
+            agent,
             rule_changes: settings.rule_changes()?,
             allow: settings.allowlist()?,
             text_hash,

@@ -15,6 +15,7 @@
 //! - [`report`]: human, JSON and SARIF output.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod agent;
 pub mod atomic;
 pub mod baseline;
 pub mod cache;

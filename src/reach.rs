@@ -191,7 +191,7 @@ pub fn add_note(f: &mut Finding, extra: String) {
 }
 
 /// The cache key: anything that can change a file's findings.
-fn cache_key(config: &Config, policy: &ReachPolicy) -> String {
+pub(crate) fn cache_key(config: &Config, policy: &ReachPolicy) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
     h.update(crate::rules::BUILTIN_RULES);
@@ -229,6 +229,7 @@ pub fn scan_worktree(
         threads: 0,
         origin: Origin::Worktree,
         stamps: cache.is_some(),
+        prefix: String::new(),
     };
     let scanned = worktree::scan(&funnel, &[root.to_path_buf()], &walk)?;
     if let (Some(cache), Some(path)) = (cache, cache_file)

@@ -5,6 +5,7 @@
 //! an [`Outcome`] into an exit code.
 
 mod accept;
+mod agent_hook;
 mod audit;
 mod baseline;
 mod ci;
@@ -93,7 +94,9 @@ pub enum Command {
     PreReceive(pre_receive::Args),
     /// Scan a range of commits in CI (a pull request, a push) by the base's policy.
     Ci(ci::Args),
-    /// Install the pre-commit and pre-push hooks (existing hooks are kept and chained).
+    /// An AI coding agent's pre-tool hook: deny reading, writing or prompting with a credential (reads the event on stdin).
+    AgentHook(agent_hook::Args),
+    /// Install the pre-commit and pre-push hooks (existing hooks are kept and chained), the server's hook, or agent hooks.
     Install(install::Args),
     /// Remove blastwall's hooks and restore what was there before.
     Uninstall(uninstall::Args),
@@ -239,6 +242,7 @@ pub fn main() -> ExitCode {
         Command::PrePush(args) => pre_push::run(&global, args),
         Command::PreReceive(args) => pre_receive::run(&global, args),
         Command::Ci(args) => ci::run(&global, args),
+        Command::AgentHook(args) => agent_hook::run(&global, args),
         Command::Install(args) => install::run(&global, args),
         Command::Uninstall(args) => uninstall::run(&global, args),
         Command::Baseline(args) => baseline::run(&global, args),

@@ -83,6 +83,7 @@ pub fn collect(
         threads: walk.threads,
         origin: Origin::File,
         stamps: false,
+        prefix: String::new(),
     };
     let mut scanned = worktree::scan(&funnel, paths, &how)?;
     let mut commits = None;

@@ -76,6 +76,20 @@ pub const HOME_LOCATIONS: &[&str] = &[
     ".continue/config.json",
     ".aider.conf.yml",
     ".env",
+    // What agents leave behind: transcripts and session logs (pasted and
+    // printed credentials end up there), approved commands (which often
+    // embed tokens) and agent state.
+    ".claude/settings.local.json",
+    ".claude/projects/**",
+    ".claude/history.jsonl",
+    ".codex/sessions/**",
+    ".codex/history.jsonl",
+    ".codex/log/**",
+    ".gemini/tmp/**",
+    ".gemini/history/**",
+    ".cursor/projects/**",
+    ".copilot/session-state/**",
+    ".copilot/history-session-state/**",
     // Shell and REPL histories
     ".bash_history",
     ".zsh_history",

@@ -432,10 +432,12 @@ impl Lane<'_, '_> {
         let scanned = self.read_and_scan(&path, &shown, content, lines)?;
         // Only a file read whole and found clean is vouched for; a skipped
         // one is skipped (and named) again next time.
-        if let (Some((cache, stamp)), Some(found)) = (cache, &scanned)
-            && found.iter().all(|f| f.tier < cache.matters_from())
-        {
-            cache.record_clean(&path, stamp);
+        if let (Some((cache, stamp)), Some(found)) = (cache, &scanned) {
+            if found.iter().all(|f| f.tier < cache.matters_from()) {
+                cache.record_clean(&path, stamp);
+            } else {
+                cache.record_dirty(&path);
+            }
         }
         let found = scanned.unwrap_or_default();
         let keep_from = self.funnel.cache.map(FileCache::matters_from);

@@ -29,6 +29,9 @@ pub struct Walk {
     pub origin: Origin,
     /// Give each file its stat stamp, for a clean-file cache.
     pub stamps: bool,
+    /// Shown before every path (a subdirectory walked on its own, shown
+    /// relative to the repository root as the cache knows it).
+    pub prefix: String,
 }
 
 /// Why a walk could not start.
@@ -55,7 +58,11 @@ pub fn scan(funnel: &Funnel<'_>, roots: &[PathBuf], walk: &Walk) -> Result<Scann
         let items: Vec<Item<'static>> = roots
             .par_iter()
             .flat_map_iter(|root| {
-                let shown = shown_root(root, roots.len());
+                let shown = match shown_root(root, roots.len()) {
+                    s if walk.prefix.is_empty() => s,
+                    s if s.is_empty() => walk.prefix.clone(),
+                    s => format!("{}/{s}", walk.prefix),
+                };
                 Walker { walk, root }.root_items(&shown)
             })
             .collect();

@@ -99,6 +99,7 @@ fn corpus_recall_and_false_positives() {
         threads: 0,
         origin: Origin::File,
         stamps: false,
+        prefix: String::new(),
     };
     let flags = |engine: &Engine| {
         let funnel = Funnel::new(

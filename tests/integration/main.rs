@@ -2,6 +2,7 @@
 //! They drive the built `blastwall` binary and real `git` in temp dirs with a
 //! hermetic git config, and check exit codes and output.
 
+mod agents;
 mod audit;
 mod baseline;
 mod common;

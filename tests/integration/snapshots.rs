@@ -112,6 +112,7 @@ fn every_help_text() {
         &["pre-push"],
         &["pre-receive"],
         &["ci"],
+        &["agent-hook"],
         &["install"],
         &["uninstall"],
         &["baseline"],
