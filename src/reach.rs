@@ -194,7 +194,7 @@ pub fn add_note(f: &mut Finding, extra: String) {
 pub(crate) fn cache_key(config: &Config, policy: &ReachPolicy) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
-    h.update(crate::rules::BUILTIN_RULES);
+    h.update(crate::rules::BUILTIN_RULES_SHA256);
     h.update(config.text_hash.as_bytes());
     h.update(policy.max_file_size.to_le_bytes());
     h.update(policy.warn.min(policy.block).as_str());

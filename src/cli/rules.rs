@@ -76,7 +76,7 @@ fn test(global: &Global, file: Option<&PathBuf>) -> Result<Outcome> {
         }
         None => {
             let Loaded { engine, .. } = global.load(std::path::Path::new("."))?;
-            engine.rules.rules().to_vec()
+            crate::rules::with_examples(engine.rules.rules().to_vec())
         }
     };
     let failures = selftest::run(&rules);

@@ -118,6 +118,28 @@ mod tests {
     use super::*;
     use crate::rules::load_builtin;
 
+    /// The packed built-in rules (what the binary runs) are the TOML ones,
+    /// examples included.
+    #[test]
+    fn packed_rules_are_the_toml_rules() {
+        let toml = load_builtin().unwrap();
+        let packed = crate::rules::with_examples(crate::rules::builtin().unwrap().to_vec());
+        assert_eq!(toml.len(), packed.len());
+        for (a, b) in toml.iter().zip(&packed) {
+            assert_eq!(
+                (&a.id, &a.pattern, &a.keywords, a.tier),
+                (&b.id, &b.pattern, &b.keywords, b.tier)
+            );
+            assert_eq!(a.examples.len(), b.examples.len(), "{}", a.id);
+            assert_eq!(
+                a.negative_examples.len(),
+                b.negative_examples.len(),
+                "{}",
+                a.id
+            );
+        }
+    }
+
     /// Every built-in rule passes its own examples.
     #[test]
     fn builtin_rules_pass_their_examples() {

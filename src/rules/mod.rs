@@ -7,6 +7,7 @@
 //! validation, and each rule's self-test examples. The engine compiles rules
 //! into its searchable form (`engine::RuleSet`); nothing here runs a scan.
 
+pub mod packed;
 pub mod schema;
 
 use crate::error::LocatedError;
@@ -50,7 +51,10 @@ pub struct Rule {
     pub examples: Vec<Example>,
     pub negative_examples: Vec<Example>,
     pub classify: Option<Classifier>,
-    pub paths: Option<GlobSet>,
+    /// Globs limiting the files the rule applies to (matched at any depth).
+    pub paths: Option<Vec<String>>,
+    /// `paths`, compiled on first use: most runs never need most of them.
+    path_globs: OnceLock<Option<GlobSet>>,
     pub window_lines: u32,
     pub fallback: bool,
     pub placeholder_filter: bool,
@@ -60,47 +64,45 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Builds a rule from its validated raw form.
+    /// Builds a rule from its validated raw form; its path globs are
+    /// compiled now, so that a bad one is reported where it is written.
     pub fn from_raw(raw: RawRule) -> Result<Rule, String> {
-        // A rule's path globs match at any depth (`.railway/config.json`
-        // in a home directory as in a repository).
-        let paths = match &raw.paths {
-            Some(globs) => {
-                let anywhere: Vec<String> = globs
-                    .get_ref()
-                    .iter()
-                    .map(|g| {
-                        if g.starts_with("**/") || g.starts_with('/') || !g.contains('/') {
-                            g.clone()
-                        } else {
-                            format!("**/{g}")
-                        }
-                    })
-                    .collect();
-                Some(compile_path_globs(&anywhere)?)
-            }
-            None => None,
-        };
-        Ok(Rule {
-            id: raw.id.into_inner(),
-            provider: raw.provider,
-            description: raw.description,
-            keywords: raw.keywords.into_inner(),
-            pattern: raw.regex.into_inner(),
-            entropy: raw.entropy.map(|e| e.into_inner()),
-            tier: raw.tier,
-            why: raw.why,
-            fix: raw.fix,
-            examples: raw.examples,
-            negative_examples: raw.negative_examples,
-            classify: raw.classify,
-            paths,
-            window_lines: raw.window_lines.unwrap_or(0),
-            fallback: raw.fallback,
-            placeholder_filter: raw.placeholder_filter,
-            references: raw.references,
+        let (packed, examples) = packed::Packed::from_raw(raw);
+        let unpack =
+            |v: Vec<packed::PackedExample>| v.into_iter().map(packed::unpack_example).collect();
+        let rule = Rule::new(
+            packed,
+            unpack(examples.examples),
+            unpack(examples.negative_examples),
+        );
+        let globs = rule.paths.as_deref().map(anywhere_globs).transpose()?;
+        let _ = rule.path_globs.set(globs);
+        Ok(rule)
+    }
+
+    /// Builds a rule from its validated fields and examples.
+    pub fn new(p: packed::Packed, examples: Vec<Example>, negative_examples: Vec<Example>) -> Rule {
+        Rule {
+            id: p.id,
+            provider: p.provider,
+            description: p.description,
+            keywords: p.keywords,
+            pattern: p.pattern,
+            entropy: p.entropy,
+            tier: p.tier,
+            why: p.why,
+            fix: p.fix,
+            examples,
+            negative_examples,
+            classify: p.classify,
+            paths: p.paths,
+            path_globs: OnceLock::new(),
+            window_lines: p.window_lines,
+            fallback: p.fallback,
+            placeholder_filter: p.placeholder_filter,
+            references: p.references,
             tier_override: None,
-        })
+        }
     }
 
     /// The tier the rule reports before classifiers and context: the
@@ -111,7 +113,13 @@ impl Rule {
 
     /// Whether the rule applies to a file at `path` (repo- or root-relative).
     pub fn applies_to(&self, path: &str) -> bool {
-        self.paths.as_ref().is_none_or(|g| g.is_match(path))
+        let globs = self.path_globs.get_or_init(|| {
+            // Validated when the rule was loaded; a failure here matches nothing.
+            self.paths
+                .as_deref()
+                .map(|p| anywhere_globs(p).unwrap_or_else(|_| GlobSet::empty()))
+        });
+        globs.as_ref().is_none_or(|g| g.is_match(path))
     }
 }
 
@@ -152,6 +160,22 @@ pub fn compile_regex(pattern: &str) -> Result<CompiledRegex, String> {
     })
 }
 
+/// A rule's path globs: each matches at any depth (`.railway/config.json`
+/// in a home directory as in a repository).
+fn anywhere_globs(globs: &[String]) -> Result<GlobSet, String> {
+    let anywhere: Vec<String> = globs
+        .iter()
+        .map(|g| {
+            if g.starts_with("**/") || g.starts_with('/') || !g.contains('/') {
+                g.clone()
+            } else {
+                format!("**/{g}")
+            }
+        })
+        .collect();
+    compile_path_globs(&anywhere)
+}
+
 /// Compiles path globs; a glob without `/` matches the file name at any depth.
 pub fn compile_path_globs(globs: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
@@ -176,15 +200,60 @@ pub fn load_builtin() -> Result<Vec<Rule>, LocatedError> {
     load_rules_text(Path::new(BUILTIN_RULES_NAME), BUILTIN_RULES, false)
 }
 
-/// The embedded rules, parsed once per process (config validation and the
-/// engine both need them).
+/// The built-in rules as `build.rs` validated and packed them.
+const PACKED_RULES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.bin"));
+/// Their examples, packed apart (only the self-test reads them).
+const PACKED_EXAMPLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/examples.bin"));
+/// SHA-256 of `rules.toml`, computed by `build.rs`: part of cache keys, so
+/// that new rules invalidate what was cached under the old ones.
+pub const BUILTIN_RULES_SHA256: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.sha256"));
+
+/// The built-in rules, decoded once per process (config validation and the
+/// engine both need them). Without examples: see [`with_examples`].
 pub fn builtin() -> Result<&'static [Rule], LocatedError> {
     static BUILTIN: OnceLock<Result<Vec<Rule>, LocatedError>> = OnceLock::new();
     BUILTIN
-        .get_or_init(load_builtin)
+        .get_or_init(|| {
+            let fail = |e: String| LocatedError::whole_file(Path::new(BUILTIN_RULES_NAME), e);
+            let packed: Vec<packed::Packed> = postcard::from_bytes(PACKED_RULES)
+                .map_err(|e| fail(format!("the packed built-in rules do not decode: {e}")))?;
+            Ok(packed
+                .into_iter()
+                .map(|p| Rule::new(p, Vec::new(), Vec::new()))
+                .collect())
+        })
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)
+}
+
+/// `rules` with the examples of the built-in ones filled in, for the self-test.
+pub fn with_examples(mut rules: Vec<Rule>) -> Vec<Rule> {
+    let Ok(all) = postcard::from_bytes::<Vec<packed::PackedExamples>>(PACKED_EXAMPLES) else {
+        return rules;
+    };
+    let by_id: std::collections::HashMap<String, packed::PackedExamples> =
+        all.into_iter().map(|e| (e.id.clone(), e)).collect();
+    for rule in &mut rules {
+        if rule.examples.is_empty()
+            && rule.negative_examples.is_empty()
+            && let Some(e) = by_id.get(&rule.id)
+        {
+            rule.examples = e
+                .examples
+                .iter()
+                .cloned()
+                .map(packed::unpack_example)
+                .collect();
+            rule.negative_examples = e
+                .negative_examples
+                .iter()
+                .cloned()
+                .map(packed::unpack_example)
+                .collect();
+        }
+    }
+    rules
 }
 
 /// A repository's changes to the built-in rules, already validated against

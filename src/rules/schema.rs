@@ -15,7 +15,7 @@ use std::path::Path;
 use toml::Spanned;
 
 /// Offline tier refinements that read the credential itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Classifier {
     /// Decode a JWT's claims: Supabase `role`, expiry, `alg: none`.

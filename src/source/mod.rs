@@ -332,11 +332,16 @@ impl<'a> Funnel<'a> {
     }
 
     /// Scans `items` in parallel: blobs, and things a producer already
-    /// knows it cannot scan.
-    pub fn scan<'b, I>(&self, items: I) -> Result<Scanned, SourceError>
-    where
-        I: IntoParallelIterator<Item = Item<'b>>,
-    {
+    /// knows it cannot scan. A handful are scanned on this thread: starting
+    /// worker threads costs more than a hook's few files.
+    pub fn scan(&self, items: Vec<Item<'_>>) -> Result<Scanned, SourceError> {
+        if items.len() <= 2 {
+            let mut lane = self.lane();
+            for item in items {
+                lane.push(item);
+            }
+            return lane.finish();
+        }
         items
             .into_par_iter()
             .fold(

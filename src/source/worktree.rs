@@ -56,8 +56,8 @@ pub fn scan(funnel: &Funnel<'_>, roots: &[PathBuf], walk: &Walk) -> Result<Scann
     }
     let run = || -> Result<Scanned, WalkError> {
         let items: Vec<Item<'static>> = roots
-            .par_iter()
-            .flat_map_iter(|root| {
+            .iter()
+            .flat_map(|root| {
                 let shown = match shown_root(root, roots.len()) {
                     s if walk.prefix.is_empty() => s,
                     s if s.is_empty() => walk.prefix.clone(),
@@ -191,11 +191,18 @@ impl Walker<'_> {
                     .map(|i| self.rebase(i, shown)),
             );
         }
-        items.par_extend(
-            subdirs
-                .par_iter()
-                .flat_map_iter(|(path, rel, skip)| self.dir_items(path, rel, *skip)),
-        );
+        if subdirs.len() <= 1 {
+            // Not worth a worker thread.
+            for (path, rel, skip) in &subdirs {
+                items.extend(self.dir_items(path, rel, *skip));
+            }
+        } else {
+            items.par_extend(
+                subdirs
+                    .par_iter()
+                    .flat_map_iter(|(path, rel, skip)| self.dir_items(path, rel, *skip)),
+            );
+        }
         items
     }
 

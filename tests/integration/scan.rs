@@ -377,7 +377,8 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
         })
         .collect();
     let mut secrets: Vec<String> = Vec::new();
-    for (i, rule) in engine.rules.rules().iter().enumerate() {
+    let with_examples = blastwall::rules::with_examples(engine.rules.rules().to_vec());
+    for (i, rule) in with_examples.iter().enumerate() {
         for (j, ex) in rule.examples.iter().enumerate() {
             let name = ex.path().unwrap_or("example.txt");
             let rel = format!("r{i:03}-{j}/{name}");
