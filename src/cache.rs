@@ -1,11 +1,12 @@
 //! A cache of files known to hold no findings, so the agent-reach check on
 //! every commit costs little more than a `stat` per unchanged file.
 //!
-//! An entry is a path with its size, modification time and inode; a file
-//! whose stamp still matches was clean last time and is not read again. The
-//! cache holds no content and no secrets — only names of clean files — and
-//! is dropped whole when the rules, the config or blastwall change (its key).
-//! It lives under the git directory, like git's own index.
+//! An entry is a path with its size, modification time and inode, and what
+//! reading it found: nothing worth reporting, or binary content. A file
+//! whose stamp still matches is not read again. The cache holds no content
+//! and no secrets — only names of clean and binary files — and is dropped
+//! whole when the rules, the config or blastwall change (its key). It lives
+//! under the git directory, like git's own index.
 
 use crate::tier::Tier;
 use std::collections::HashMap;
@@ -14,7 +15,33 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-const HEADER: &str = "blastwall-file-cache 1";
+const HEADER: &str = "blastwall-file-cache 2";
+
+/// What a file held when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Nothing at or above the cache's threshold.
+    Clean,
+    /// Not text (skipped as binary).
+    Binary,
+}
+
+impl State {
+    fn tag(self) -> char {
+        match self {
+            State::Clean => 'c',
+            State::Binary => 'b',
+        }
+    }
+
+    fn from_tag(t: &str) -> Option<State> {
+        match t {
+            "c" => Some(State::Clean),
+            "b" => Some(State::Binary),
+            _ => None,
+        }
+    }
+}
 
 /// What identifies a file's current version without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +83,9 @@ impl Stamp {
 /// a `stat`, not a read, on the next commit.
 #[derive(Debug)]
 pub struct FileCache {
-    known: HashMap<String, Stamp>,
+    known: HashMap<String, (Stamp, State)>,
     matters_from: Tier,
-    clean_now: Mutex<Vec<(String, Stamp)>>,
+    clean_now: Mutex<Vec<(String, Stamp, State)>>,
     /// Files read this run and found worth reporting.
     dirty_now: Mutex<Vec<String>>,
     hits: AtomicUsize,
@@ -84,24 +111,29 @@ impl FileCache {
             let mut lines = text.lines();
             if lines.next() == Some(&format!("{HEADER} {key}")) {
                 for line in lines {
-                    let mut parts = line.splitn(4, ' ');
-                    let (Some(size), Some(mtime), Some(ino), Some(rel)) =
-                        (parts.next(), parts.next(), parts.next(), parts.next())
-                    else {
+                    let mut parts = line.splitn(5, ' ');
+                    let (Some(size), Some(mtime), Some(ino), Some(state), Some(rel)) = (
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                        parts.next(),
+                    ) else {
                         continue;
                     };
-                    if let (Ok(size), Ok(mtime_ns), Ok(inode)) =
-                        (size.parse(), mtime.parse::<i128>(), ino.parse())
-                        && mtime_ns < written_ns
+                    if let (Ok(size), Ok(mtime_ns), Ok(inode), Some(state)) = (
+                        size.parse(),
+                        mtime.parse::<i128>(),
+                        ino.parse(),
+                        State::from_tag(state),
+                    ) && mtime_ns < written_ns
                     {
-                        known.insert(
-                            rel.to_string(),
-                            Stamp {
-                                size,
-                                mtime_ns,
-                                inode,
-                            },
-                        );
+                        let stamp = Stamp {
+                            size,
+                            mtime_ns,
+                            inode,
+                        };
+                        known.insert(rel.to_string(), (stamp, state));
                     }
                 }
             }
@@ -121,28 +153,53 @@ impl FileCache {
         self.matters_from
     }
 
-    /// Records a cache hit: `rel` is unchanged and clean.
-    pub fn record_hit(&self, rel: &str, stamp: Stamp) {
+    /// Records a cache hit: `rel` is unchanged since it was found `state`.
+    pub fn record_hit(&self, rel: &str, stamp: Stamp, state: State) {
         self.hits.fetch_add(1, Ordering::Relaxed);
-        self.push(rel, stamp);
+        self.push(rel, stamp, state);
     }
 
-    fn push(&self, rel: &str, stamp: Stamp) {
+    /// Records many hits at once (one lock for a whole directory).
+    pub fn record_hits(&self, hits: Vec<(String, Stamp, State)>) {
+        if hits.is_empty() {
+            return;
+        }
+        self.hits.fetch_add(hits.len(), Ordering::Relaxed);
         self.clean_now
             .lock()
             .expect("no cache user panicked")
-            .push((rel.to_string(), stamp));
+            .extend(hits);
+    }
+
+    fn push(&self, rel: &str, stamp: Stamp, state: State) {
+        self.clean_now
+            .lock()
+            .expect("no cache user panicked")
+            .push((rel.to_string(), stamp, state));
+    }
+
+    /// What `rel` held when last read, if its stamp is still this one.
+    pub fn lookup(&self, rel: &str, stamp: Stamp) -> Option<State> {
+        match self.known.get(rel) {
+            Some((known, state)) if *known == stamp => Some(*state),
+            _ => None,
+        }
     }
 
     /// Whether `rel` was clean with this exact stamp.
     pub fn is_clean(&self, rel: &str, stamp: Stamp) -> bool {
-        self.known.get(rel) == Some(&stamp)
+        self.lookup(rel, stamp) == Some(State::Clean)
     }
 
     /// Records that `rel` was read and is clean now.
     pub fn record_clean(&self, rel: &str, stamp: Stamp) {
+        self.record(rel, stamp, State::Clean);
+    }
+
+    /// Records that `rel` was read and found `state`.
+    pub fn record(&self, rel: &str, stamp: Stamp, state: State) {
         self.changed.store(true, Ordering::Relaxed);
-        self.push(rel, stamp);
+        self.push(rel, stamp, state);
     }
 
     /// Records that `rel` was read and holds something worth reporting.
@@ -176,8 +233,15 @@ impl FileCache {
         for rel in &dirty {
             all.remove(rel);
         }
-        all.extend(clean);
-        let mut entries: Vec<(String, Stamp)> = all.into_iter().collect();
+        all.extend(
+            clean
+                .into_iter()
+                .map(|(rel, stamp, state)| (rel, (stamp, state))),
+        );
+        let mut entries: Vec<(String, Stamp, State)> = all
+            .into_iter()
+            .map(|(rel, (stamp, state))| (rel, stamp, state))
+            .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         self.write(path, key, entries)
     }
@@ -209,14 +273,26 @@ impl FileCache {
         self.write(path, key, entries)
     }
 
-    fn write(&self, path: &Path, key: &str, entries: Vec<(String, Stamp)>) -> std::io::Result<()> {
+    fn write(
+        &self,
+        path: &Path,
+        key: &str,
+        entries: Vec<(String, Stamp, State)>,
+    ) -> std::io::Result<()> {
         let mut out = Vec::with_capacity(64 * entries.len() + 64);
         writeln!(out, "{HEADER} {key}")?;
-        for (rel, s) in entries {
+        for (rel, s, state) in entries {
             if rel.contains('\n') {
                 continue;
             }
-            writeln!(out, "{} {} {} {rel}", s.size, s.mtime_ns, s.inode)?;
+            writeln!(
+                out,
+                "{} {} {} {} {rel}",
+                s.size,
+                s.mtime_ns,
+                s.inode,
+                state.tag()
+            )?;
         }
         crate::atomic::write(path, &out, None)
     }

@@ -297,7 +297,7 @@ impl Guard<'_> {
                 let (rel, stamp) = self.cache_key(p);
                 let mut blob = Blob::new(rel, Origin::Worktree, Content::File(p.clone()));
                 blob.stamp = stamp;
-                Item::Blob(blob)
+                Item::blob(blob)
             })
             .collect();
         let scanned = self.funnel().scan(items)?;
@@ -370,7 +370,7 @@ impl Guard<'_> {
     /// the content of `path`.
     fn scan_text(&self, path: &str, text: &str) -> Result<Option<Finding>> {
         let rel = self.rel(path);
-        let item = Item::Blob(Blob::new(
+        let item = Item::blob(Blob::new(
             rel,
             Origin::Worktree,
             Content::Bytes(text.as_bytes().to_vec()),

@@ -51,7 +51,7 @@ pub fn change_item<'o>(
     };
     let mut blob = Blob::new(change.path, origin, object(objects, new));
     blob.lines = lines;
-    Some(Item::Blob(blob))
+    Some(Item::blob(blob))
 }
 
 /// A git blob, read when the funnel wants it.
@@ -66,7 +66,7 @@ pub fn object(objects: &Objects, id: ObjectId) -> Content<'_> {
 
 /// Text published alongside content (a message, a ref name).
 fn text_item<'o>(path: String, origin: Origin, text: Vec<u8>) -> Item<'o> {
-    Item::Blob(Blob::new(path, origin, Content::Bytes(text)))
+    Item::blob(Blob::new(path, origin, Content::Bytes(text)))
 }
 
 /// Everything `commits` publish: each change, and each message.
@@ -124,7 +124,7 @@ pub fn ref_items<'o>(
         }
         match r.peeled.target {
             Target::Commit(_) => {}
-            Target::Blob(id) => items.push(Item::Blob(Blob::new(
+            Target::Blob(id) => items.push(Item::blob(Blob::new(
                 format!("{}:", r.name),
                 origin,
                 object(objects, id),

@@ -69,7 +69,7 @@ pub fn items(root: &Path, origin: &Origin, stamps: bool) -> Vec<Item<'static>> {
             };
             let mut blob = Blob::new(shown, origin.clone(), Content::File(file));
             blob.stamp = stamp;
-            Item::Blob(blob)
+            Item::blob(blob)
         })
         .collect()
 }

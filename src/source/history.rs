@@ -68,7 +68,7 @@ impl History {
                         Err(size) => Ok(super::Loaded::TooLarge(size)),
                     }
                 }));
-                Item::Blob(Blob::new(blob.path.clone(), origin, load))
+                Item::blob(Blob::new(blob.path.clone(), origin, load))
             })
             .collect();
         let mut scanned = funnel.scan(items)?;

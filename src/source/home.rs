@@ -150,7 +150,7 @@ pub fn home_items(home: &Path, files: Vec<PathBuf>) -> Vec<Item<'static>> {
                 Ok(rel) => format!("~/{}", super::worktree::slash_path(rel)),
                 Err(_) => path.display().to_string(),
             };
-            Item::Blob(Blob::new(shown, Origin::Home, Content::File(path)))
+            Item::blob(Blob::new(shown, Origin::Home, Content::File(path)))
         })
         .collect()
 }
@@ -161,7 +161,7 @@ pub fn env_items(vars: Vec<(String, String)>) -> Vec<Item<'static>> {
     vars.into_iter()
         .map(|(name, value)| {
             let text = format!("{name}={value}\n").into_bytes();
-            Item::Blob(Blob::new(
+            Item::blob(Blob::new(
                 format!("${name}"),
                 Origin::Environment,
                 Content::Bytes(text),

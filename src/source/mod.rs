@@ -24,7 +24,7 @@ pub mod staged;
 pub mod text;
 pub mod worktree;
 
-use crate::cache::{FileCache, Stamp};
+use crate::cache::{FileCache, Stamp, State as CacheState};
 use crate::engine::{Engine, EngineError};
 use crate::finding::{Finding, Origin};
 use crate::lines::LineSet;
@@ -73,6 +73,12 @@ pub enum Content<'a> {
     /// reports a larger object without reading it. Failing to read one is a
     /// failure, never a skip: it is what is being published.
     Object(Loader<'a>),
+}
+
+impl<'a> Item<'a> {
+    pub fn blob(blob: Blob<'a>) -> Item<'a> {
+        Item::Blob(Box::new(blob))
+    }
 }
 
 /// Reads an object given the size limit (see [`Content::Object`]).
@@ -321,6 +327,11 @@ impl<'a> Funnel<'a> {
         self.engine
     }
 
+    /// The clean-file cache, if the funnel uses one.
+    pub fn cache(&self) -> Option<&'a FileCache> {
+        self.cache
+    }
+
     /// A lane: one thread's worth of scanning state.
     pub fn lane(&self) -> Lane<'_, 'a> {
         Lane {
@@ -360,10 +371,18 @@ impl<'a> Funnel<'a> {
     }
 }
 
-/// A producer's output: a blob, or something it already knows it cannot scan.
+/// A producer's output: a blob, something it already knows it cannot
+/// scan, or a file the clean-file cache vouches for (the walk looks it up
+/// itself, so an unchanged file costs a `stat` and nothing more).
 pub enum Item<'a> {
-    Blob(Blob<'a>),
+    /// Boxed: most items of a warm walk are [`Item::Known`], and a list of
+    /// them should not be as wide as a blob.
+    Blob(Box<Blob<'a>>),
     Skip(Skipped),
+    Known {
+        path: String,
+        state: CacheState,
+    },
 }
 
 /// One thread's scanning state: a reused read buffer and local results.
@@ -381,9 +400,16 @@ impl Lane<'_, '_> {
             return;
         }
         let result = match item {
-            Item::Blob(blob) => self.scan(blob),
+            Item::Blob(blob) => self.scan(*blob),
             Item::Skip(s) => {
                 self.out.stats.skip(s.path, s.reason, s.detail);
+                Ok(())
+            }
+            Item::Known { path, state } => {
+                match state {
+                    CacheState::Clean => self.out.stats.cached += 1,
+                    CacheState::Binary => self.out.stats.skip(path, SkipReason::Binary, None),
+                }
                 Ok(())
             }
         };
@@ -416,10 +442,13 @@ impl Lane<'_, '_> {
         // path is the cache's key, so the name cannot have changed since).
         let cache = self.funnel.cache.zip(blob.stamp);
         if let Some((cache, stamp)) = cache
-            && cache.is_clean(&blob.path, stamp)
+            && let Some(state) = cache.lookup(&blob.path, stamp)
         {
-            cache.record_hit(&blob.path, stamp);
-            self.out.stats.cached += 1;
+            cache.record_hit(&blob.path, stamp, state);
+            match state {
+                CacheState::Clean => self.out.stats.cached += 1,
+                CacheState::Binary => self.out.stats.skip(blob.path, SkipReason::Binary, None),
+            }
             return Ok(());
         }
         // A file's name is text an agent reads too: a secret in it is a
@@ -434,14 +463,20 @@ impl Lane<'_, '_> {
             note,
             ..
         } = blob;
+        let binary_before = self.out.stats.skipped.binary;
         let scanned = self.read_and_scan(&path, &shown, content, lines)?;
-        // Only a file read whole and found clean is vouched for; a skipped
-        // one is skipped (and named) again next time.
-        if let (Some((cache, stamp)), Some(found)) = (cache, &scanned) {
-            if found.iter().all(|f| f.tier < cache.matters_from()) {
-                cache.record_clean(&path, stamp);
-            } else {
-                cache.record_dirty(&path);
+        // A file read whole and found clean (or binary) is vouched for; one
+        // skipped for another reason is skipped (and named) again next time.
+        if let Some((cache, stamp)) = cache {
+            match &scanned {
+                Some(found) if found.iter().all(|f| f.tier < cache.matters_from()) => {
+                    cache.record_clean(&path, stamp)
+                }
+                Some(_) => cache.record_dirty(&path),
+                None if self.out.stats.skipped.binary > binary_before => {
+                    cache.record(&path, stamp, CacheState::Binary)
+                }
+                None => {}
             }
         }
         let found = scanned.unwrap_or_default();

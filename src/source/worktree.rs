@@ -63,7 +63,12 @@ pub fn scan(funnel: &Funnel<'_>, roots: &[PathBuf], walk: &Walk) -> Result<Scann
                     s if s.is_empty() => walk.prefix.clone(),
                     s => format!("{}/{s}", walk.prefix),
                 };
-                Walker { walk, root }.root_items(&shown)
+                Walker {
+                    walk,
+                    root,
+                    cache: funnel.cache(),
+                }
+                .root_items(&shown)
             })
             .collect();
         Ok(funnel.scan(items)?)
@@ -115,6 +120,7 @@ fn join(prefix: &str, name: &str) -> String {
 struct Walker<'w> {
     walk: &'w Walk,
     root: &'w Path,
+    cache: Option<&'w crate::cache::FileCache>,
 }
 
 impl Walker<'_> {
@@ -128,10 +134,12 @@ impl Walker<'_> {
             // A file given as a root is shown as given.
             let path = slash_path(self.root);
             let path = path.trim_start_matches("./").to_string();
-            return self
-                .file_item(path, self.root.to_path_buf(), None)
-                .into_iter()
-                .collect();
+            let mut hits = Vec::new();
+            let item = self.file_item(path, self.root.to_path_buf(), None, &mut hits);
+            if let Some(cache) = self.cache {
+                cache.record_hits(hits);
+            }
+            return vec![item];
         }
         self.dir_items(self.root, shown, false)
     }
@@ -144,6 +152,7 @@ impl Walker<'_> {
             Err(e) => return vec![self.unreadable(shown.to_string(), &e)],
         };
         let mut items = Vec::new();
+        let mut hits = Vec::new();
         let mut subdirs: Vec<(PathBuf, String, bool)> = Vec::new();
         for entry in entries {
             let entry = match entry {
@@ -158,6 +167,14 @@ impl Walker<'_> {
             let Ok(ft) = entry.file_type() else {
                 continue;
             };
+            if name == ".git" && ft.is_file() && !skipped {
+                // A linked worktree or submodule: `.git` names its git dir.
+                items.extend(
+                    super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
+                        .into_iter()
+                        .map(|i| self.rebase(i, shown)),
+                );
+            }
             if ft.is_dir() {
                 if name == ".git" {
                     if !skipped {
@@ -177,19 +194,14 @@ impl Walker<'_> {
                 }
             } else if ft.is_file() {
                 if !skipped || names::is_credential_store(&rel) {
-                    items.extend(self.file_item(rel, entry.path(), Some(&entry)));
+                    items.push(self.file_item(rel, entry.path(), Some(&entry), &mut hits));
                 }
             } else if !skipped {
                 items.push(skip_item(rel, SkipReason::Special, None));
             }
         }
-        if name_is_git_file(dir) && !skipped {
-            // A linked worktree or submodule: `.git` is a file naming its git dir.
-            items.extend(
-                super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
-                    .into_iter()
-                    .map(|i| self.rebase(i, shown)),
-            );
+        if let Some(cache) = self.cache {
+            cache.record_hits(hits);
         }
         if subdirs.len() <= 1 {
             // Not worth a worker thread.
@@ -218,12 +230,14 @@ impl Walker<'_> {
         }
     }
 
+    /// A file: known to the cache (the hit goes into `hits`), or a blob to read.
     fn file_item(
         &self,
         rel: String,
         path: PathBuf,
         entry: Option<&DirEntry>,
-    ) -> Option<Item<'static>> {
+        hits: &mut Vec<(String, Stamp, crate::cache::State)>,
+    ) -> Item<'static> {
         let stamp = if self.walk.stamps {
             let meta = match entry {
                 Some(e) => e.metadata(),
@@ -233,9 +247,19 @@ impl Walker<'_> {
         } else {
             None
         };
+        if let (Some(cache), Some(stamp)) = (self.cache, stamp)
+            && let Some(state) = cache.lookup(&rel, stamp)
+        {
+            let shown = match state {
+                crate::cache::State::Binary => rel.clone(),
+                crate::cache::State::Clean => String::new(),
+            };
+            hits.push((rel, stamp, state));
+            return Item::Known { path: shown, state };
+        }
         let mut blob = Blob::new(rel, self.walk.origin.clone(), Content::File(path));
         blob.stamp = stamp;
-        Some(Item::Blob(blob))
+        Item::blob(blob)
     }
 
     /// A symlink: read through when it points at a credential file (an
@@ -257,7 +281,7 @@ impl Walker<'_> {
                     "read through a symlink to {}",
                     crate::report::escape::path(&real.display().to_string())
                 ));
-                Item::Blob(blob)
+                Item::blob(blob)
             }
             _ => skip_item(rel, SkipReason::Symlink, None),
         }
@@ -271,11 +295,6 @@ impl Walker<'_> {
         };
         skip_item(shown, SkipReason::Unreadable, Some(e.to_string()))
     }
-}
-
-/// Whether `dir/.git` is a file (a linked worktree or a submodule).
-fn name_is_git_file(dir: &Path) -> bool {
-    std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_file())
 }
 
 fn skip_item(path: String, reason: SkipReason, detail: Option<String>) -> Item<'static> {
