@@ -270,6 +270,65 @@ pub fn added_lines(old: &[u8], new: &[u8]) -> LineSet {
     set
 }
 
+/// Versions larger than this are compared by line hashes, not a line diff:
+/// a diff of two 200 MB files costs seconds and gigabytes, while "which
+/// lines of the new version were not in the old one" needs neither.
+pub const LARGE_VERSION: usize = 16 << 20;
+
+/// An earlier version of a file, as the added-lines comparison needs it:
+/// whole when small, as a multiset of line hashes when large (so that it can
+/// be dropped before the new version is read).
+pub enum Previous {
+    Text(Vec<u8>),
+    Lines(std::collections::HashMap<u64, u32>),
+}
+
+impl Previous {
+    pub fn of(bytes: Vec<u8>) -> Previous {
+        if bytes.len() <= LARGE_VERSION {
+            return Previous::Text(bytes);
+        }
+        let mut lines = std::collections::HashMap::new();
+        for line in bytes.split(|b| *b == b'\n') {
+            *lines.entry(stable_hash(line)).or_insert(0u32) += 1;
+        }
+        Previous::Lines(lines)
+    }
+
+    /// The lines of `new` that this version does not have.
+    pub fn added_in(&self, new: &[u8]) -> LineSet {
+        match self {
+            Previous::Text(old) => added_lines(old, new),
+            Previous::Lines(old) => {
+                let mut left = old.clone();
+                let mut set = LineSet::default();
+                let mut n = 0u32;
+                for line in new.split(|b| *b == b'\n') {
+                    n += 1;
+                    match left.get_mut(&stable_hash(line)) {
+                        Some(c) if *c > 0 => *c -= 1,
+                        _ => set.push_line(n),
+                    }
+                }
+                // A trailing newline makes an empty last piece, not a line.
+                if new.ends_with(b"\n") {
+                    let count = line_count(new);
+                    return set.intersect(&LineSet::all(count));
+                }
+                set
+            }
+        }
+    }
+}
+
+/// A hash of a line that is the same in every run (unlike the hasher
+/// `HashMap` seeds at random): FNV-1a.
+fn stable_hash(line: &[u8]) -> u64 {
+    line.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// What kind of tree or index entry changed, decided from its mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -356,6 +415,21 @@ pub(crate) fn rewrites() -> gix::diff::Rewrites {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_versions_compare_by_line_hashes() {
+        let old: Vec<u8> = (0..2_000_000)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let mut new = old.clone();
+        new.extend_from_slice(b"fresh\n");
+        let at = new.len();
+        new.extend_from_slice(b"line 7\n"); // a duplicate of an old line is new
+        assert!(old.len() > LARGE_VERSION);
+        let set = Previous::of(old).added_in(&new);
+        assert_eq!(set.count(), 2, "{set:?}");
+        let _ = at;
+    }
 
     #[test]
     fn added_lines_are_one_based() {

@@ -4,7 +4,7 @@
 //! object caches are not shared), so [`Objects`] keeps one handle per thread
 //! that uses it, opened on first use, and every read goes through it.
 
-use super::{Change, GitError, LineSet, WithContext, added_lines, line_count};
+use super::{Change, GitError, LineSet, Previous, WithContext, line_count};
 use gix::ObjectId;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -118,10 +118,31 @@ impl Objects {
     /// that lines arriving unchanged from a merged branch do not count.
     /// `as_text` turns an older version into text the way `data` was (so
     /// the line diff compares like with like).
+    /// The previous version of `change` (its old blob), ready to compare:
+    /// read before the new version so that a large one need not be held
+    /// at the same time.
+    pub fn previous(
+        &self,
+        change: &Change,
+        as_text: &dyn Fn(Vec<u8>) -> Vec<u8>,
+    ) -> Result<Option<Previous>, GitError> {
+        let Some(old) = change.old else {
+            return Ok(None);
+        };
+        let bytes = self.with(|repo| -> Result<Vec<u8>, GitError> {
+            Ok(repo
+                .find_blob(old)
+                .ctx(|| format!("reading blob {old}"))?
+                .take_data())
+        })?;
+        Ok(Some(Previous::of(as_text(bytes))))
+    }
+
     pub fn added_lines(
         &self,
         change: &Change,
         data: &[u8],
+        previous: Option<Previous>,
         other_parents: &[ObjectId],
         as_text: &dyn Fn(Vec<u8>) -> Vec<u8>,
     ) -> Result<LineSet, GitError> {
@@ -133,8 +154,8 @@ impl Objects {
                         .take_data(),
                 ))
             };
-            let mut added = match change.old {
-                Some(old) => added_lines(&read(old)?, data),
+            let mut added = match previous {
+                Some(p) => p.added_in(data),
                 None => LineSet::all(line_count(data)),
             };
             for &tree in other_parents {
@@ -152,7 +173,9 @@ impl Objects {
                 };
                 match theirs {
                     Some(theirs) if theirs == change.new => added = LineSet::default(),
-                    Some(theirs) => added = added.intersect(&added_lines(&read(theirs)?, data)),
+                    Some(theirs) => {
+                        added = added.intersect(&Previous::of(read(theirs)?).added_in(data))
+                    }
                     // The other side renamed or moved it: the very same
                     // content anywhere in that parent came with the merge.
                     None if Self::tree_has_blob(repo, tree, change.new)? => {

@@ -43,10 +43,17 @@ pub fn change_item<'o>(
     } else {
         let others = Arc::clone(other_parents);
         let change = change.clone();
-        Lines::Added(Box::new(move |data: &[u8]| {
-            objects
-                .added_lines(&change, data, &others, &super::text::as_text)
-                .map_err(|e| e.to_string())
+        Lines::Prepared(Box::new(move || {
+            let as_text = super::text::as_text;
+            let previous = objects
+                .previous(&change, &as_text)
+                .map_err(|e| e.to_string())?;
+            let judge: super::LineJudge<'o> = Box::new(move |data: &[u8]| {
+                objects
+                    .added_lines(&change, data, previous, &others, &as_text)
+                    .map_err(|e| e.to_string())
+            });
+            Ok(judge)
         }))
     };
     let mut blob = Blob::new(change.path, origin, object(objects, new));

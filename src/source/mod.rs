@@ -102,6 +102,10 @@ pub enum Lines<'a> {
     /// Worked out from the text once it is read (added lines against the
     /// previous version); an error fails the scan.
     Added(LineJudge<'a>),
+    /// As `Added`, with a first step run before the content is read (reading
+    /// the previous version, so that a large one is dropped before the new
+    /// one is loaded).
+    Prepared(Box<dyn FnOnce() -> Result<LineJudge<'a>, String> + Send + 'a>),
 }
 
 /// Why something was not scanned.
@@ -531,6 +535,10 @@ impl Lane<'_, '_> {
         } else {
             self.funnel.limits.max_size
         };
+        let lines = match lines {
+            Lines::Prepared(prepare) => Lines::Added(prepare().map_err(SourceError::Read)?),
+            other => other,
+        };
         let owned;
         let data: &[u8] = match content {
             Content::Bytes(bytes) => {
@@ -579,6 +587,7 @@ impl Lane<'_, '_> {
             Lines::All => None,
             Lines::Only(set) => Some(set),
             Lines::Added(work_out) => Some(work_out(data).map_err(SourceError::Read)?),
+            Lines::Prepared(_) => unreachable!("prepared above"),
         };
         if lines.as_ref().is_some_and(LineSet::is_empty) {
             return Ok(None); // nothing new in it
