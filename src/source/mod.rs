@@ -13,6 +13,7 @@
 
 pub mod chunks;
 pub mod commits;
+mod dirs;
 pub mod gitdir;
 pub mod history;
 pub mod home;
@@ -379,14 +380,11 @@ impl<'a> Funnel<'a> {
 /// scan, or a file the clean-file cache vouches for (the walk looks it up
 /// itself, so an unchanged file costs a `stat` and nothing more).
 pub enum Item<'a> {
-    /// Boxed: most items of a warm walk are [`Item::Known`], and a list of
-    /// them should not be as wide as a blob.
+    /// Boxed: a list of items should not be as wide as a blob.
     Blob(Box<Blob<'a>>),
     Skip(Skipped),
-    Known {
-        path: String,
-        state: CacheState,
-    },
+    /// This many files the cache vouches for as clean.
+    Clean(usize),
 }
 
 /// One thread's scanning state: a reused read buffer and local results.
@@ -409,11 +407,8 @@ impl Lane<'_, '_> {
                 self.out.stats.skip(s.path, s.reason, s.detail);
                 Ok(())
             }
-            Item::Known { path, state } => {
-                match state {
-                    CacheState::Clean => self.out.stats.cached += 1,
-                    CacheState::Binary => self.out.stats.skip(path, SkipReason::Binary, None),
-                }
+            Item::Clean(n) => {
+                self.out.stats.cached += n as u64;
                 Ok(())
             }
         };
@@ -448,7 +443,6 @@ impl Lane<'_, '_> {
         if let Some((cache, stamp)) = cache
             && let Some(state) = cache.lookup(&blob.path, stamp)
         {
-            cache.record_hit(&blob.path, stamp, state);
             match state {
                 CacheState::Clean => self.out.stats.cached += 1,
                 CacheState::Binary => self.out.stats.skip(blob.path, SkipReason::Binary, None),

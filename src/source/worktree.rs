@@ -10,11 +10,12 @@
 //! file (`creds -> ~/.aws/credentials`) is read through, because an agent
 //! reading the link reads the file. Every file not read is named.
 
+use super::dirs::Dir;
 use super::{Blob, Content, Funnel, Item, Scanned, SkipReason, Skipped, SourceError, names};
-use crate::cache::Stamp;
+use crate::cache::{FileCache, Kind, Stamp, State};
 use crate::finding::Origin;
 use rayon::prelude::*;
-use std::fs::DirEntry;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 /// How to walk.
@@ -120,7 +121,23 @@ fn join(prefix: &str, name: &str) -> String {
 struct Walker<'w> {
     walk: &'w Walk,
     root: &'w Path,
-    cache: Option<&'w crate::cache::FileCache>,
+    cache: Option<&'w FileCache>,
+}
+
+/// One directory entry as the walk sees it: from a fresh listing, or from
+/// the cache's (with what the file held when last read).
+struct Seen<'e> {
+    name: &'e OsStr,
+    kind: Kind,
+    cached: Option<&'e crate::cache::Entry>,
+}
+
+/// What one directory contributes.
+#[derive(Default)]
+struct Found {
+    items: Vec<Item<'static>>,
+    clean: usize,
+    subdirs: Vec<(OsString, String, bool)>,
 }
 
 impl Walker<'_> {
@@ -134,88 +151,147 @@ impl Walker<'_> {
             // A file given as a root is shown as given.
             let path = slash_path(self.root);
             let path = path.trim_start_matches("./").to_string();
-            let mut hits = Vec::new();
-            let item = self.file_item(path, self.root.to_path_buf(), None, &mut hits);
-            if let Some(cache) = self.cache {
-                cache.record_hits(hits);
-            }
-            return vec![item];
+            let stamp = self.walk.stamps.then(|| Stamp::of(&meta));
+            let mut blob = Blob::new(
+                path,
+                self.walk.origin.clone(),
+                Content::File(self.root.into()),
+            );
+            blob.stamp = stamp;
+            return vec![Item::blob(blob)];
         }
-        self.dir_items(self.root, shown, false)
+        match Dir::open_root(self.root) {
+            Ok(dir) => self.dir_items(dir, shown, false),
+            Err(e) => vec![self.unreadable(shown.to_string(), &e)],
+        }
     }
 
     /// The items of directory `dir`, shown as `shown`; in a skipped folder
     /// (`skipped`), only credential-store files.
-    fn dir_items(&self, dir: &Path, shown: &str, skipped: bool) -> Vec<Item<'static>> {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return vec![self.unreadable(shown.to_string(), &e)],
-        };
-        let mut items = Vec::new();
-        let mut hits = Vec::new();
-        let mut subdirs: Vec<(PathBuf, String, bool)> = Vec::new();
-        for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    items.push(self.unreadable(shown.to_string(), &e));
-                    continue;
+    ///
+    /// With a cache, a directory whose stamp is unchanged is not listed
+    /// again, and a file whose stamp is unchanged is not read again.
+    fn dir_items(&self, mut dir: Dir, shown: &str, skipped: bool) -> Vec<Item<'static>> {
+        let mut found = Found::default();
+        let cache = self.cache;
+        let stamp = cache.and_then(|_| dir.stamp().ok());
+        match cache
+            .zip(stamp)
+            .and_then(|(c, s)| c.listing(shown, s, skipped))
+        {
+            Some(entries) => {
+                for e in entries {
+                    let seen = Seen {
+                        name: OsStr::new(&*e.name),
+                        kind: e.kind,
+                        cached: Some(e),
+                    };
+                    self.visit(&dir, shown, skipped, seen, &mut found);
                 }
-            };
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = join(shown, &name);
-            let Ok(ft) = entry.file_type() else {
-                continue;
-            };
-            if name == ".git" && ft.is_file() && !skipped {
-                // A linked worktree or submodule: `.git` names its git dir.
-                items.extend(
-                    super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
-                        .into_iter()
-                        .map(|i| self.rebase(i, shown)),
-                );
             }
-            if ft.is_dir() {
-                if name == ".git" {
-                    if !skipped {
-                        items.extend(
-                            super::gitdir::items(dir, &self.walk.origin, self.walk.stamps)
-                                .into_iter()
-                                .map(|i| self.rebase(i, shown)),
-                        );
+            None => {
+                let listed = match dir.list() {
+                    Ok(l) => l,
+                    Err(e) => return vec![self.unreadable(shown.to_string(), &e)],
+                };
+                let mut record = Vec::new();
+                for (name, kind) in &listed {
+                    let text = name.to_str();
+                    let keep = !skipped
+                        || kind == &Kind::Dir
+                        || (kind == &Kind::File
+                            && names::is_credential_store(&join(shown, &name.to_string_lossy())));
+                    if keep && let Some(text) = text {
+                        record.push((text.to_string(), *kind));
                     }
-                    continue;
+                    let seen = Seen {
+                        name,
+                        kind: *kind,
+                        cached: None,
+                    };
+                    self.visit(&dir, shown, skipped, seen, &mut found);
                 }
-                let skip = skipped || self.walk.skip_dirs.contains(&name);
-                subdirs.push((entry.path(), rel, skip));
-            } else if ft.is_symlink() {
-                if !skipped {
-                    items.push(self.link_item(&entry, rel));
+                if let (Some(cache), Some(stamp)) = (cache, stamp)
+                    && listed.iter().all(|(n, _)| n.to_str().is_some())
+                {
+                    record.sort_by(|a, b| a.0.cmp(&b.0));
+                    cache.record_listing(shown, stamp, skipped, record);
                 }
-            } else if ft.is_file() {
-                if !skipped || names::is_credential_store(&rel) {
-                    items.push(self.file_item(rel, entry.path(), Some(&entry), &mut hits));
-                }
-            } else if !skipped {
-                items.push(skip_item(rel, SkipReason::Special, None));
             }
         }
-        if let Some(cache) = self.cache {
-            cache.record_hits(hits);
+        let Found {
+            mut items,
+            clean,
+            subdirs,
+        } = found;
+        if clean > 0 {
+            items.push(Item::Clean(clean));
         }
+        let sub = |(name, rel, skip): &(OsString, String, bool)| match dir.open_sub(name) {
+            Ok(d) => self.dir_items(d, rel, *skip),
+            Err(e) => vec![self.unreadable(rel.clone(), &e)],
+        };
         if subdirs.len() <= 1 {
             // Not worth a worker thread.
-            for (path, rel, skip) in &subdirs {
-                items.extend(self.dir_items(path, rel, *skip));
+            for s in &subdirs {
+                items.extend(sub(s));
             }
         } else {
-            items.par_extend(
-                subdirs
-                    .par_iter()
-                    .flat_map_iter(|(path, rel, skip)| self.dir_items(path, rel, *skip)),
-            );
+            items.par_extend(subdirs.par_iter().flat_map_iter(sub));
         }
         items
+    }
+
+    /// Decides what one entry of `dir` contributes.
+    fn visit(&self, dir: &Dir, shown: &str, skipped: bool, seen: Seen<'_>, found: &mut Found) {
+        let Seen { name, kind, cached } = seen;
+        let is_git = name == ".git";
+        match kind {
+            Kind::Dir if is_git => {
+                if !skipped {
+                    found.items.extend(self.git_dir_items(dir, shown));
+                }
+            }
+            Kind::Dir => {
+                let skip = skipped
+                    || self
+                        .walk
+                        .skip_dirs
+                        .iter()
+                        .any(|d| OsStr::new(d.as_str()) == name);
+                let rel = join(shown, &name.to_string_lossy());
+                found.subdirs.push((name.to_os_string(), rel, skip));
+            }
+            Kind::File => {
+                if is_git && !skipped {
+                    // A linked worktree or submodule: `.git` names its git dir.
+                    found.items.extend(self.git_dir_items(dir, shown));
+                }
+                let rel = || join(shown, &name.to_string_lossy());
+                if skipped && !names::is_credential_store(&rel()) {
+                    return;
+                }
+                self.file_item(dir, shown, name, cached, rel, found);
+            }
+            Kind::Symlink if !skipped => {
+                let rel = join(shown, &name.to_string_lossy());
+                found
+                    .items
+                    .push(self.link_item(&dir.path().join(name), rel));
+            }
+            Kind::Other if !skipped => {
+                let rel = join(shown, &name.to_string_lossy());
+                found.items.push(skip_item(rel, SkipReason::Special, None));
+            }
+            Kind::Symlink | Kind::Other => {}
+        }
+    }
+
+    fn git_dir_items(&self, dir: &Dir, shown: &str) -> Vec<Item<'static>> {
+        super::gitdir::items(dir.path(), &self.walk.origin, self.walk.stamps)
+            .into_iter()
+            .map(|i| self.rebase(i, shown))
+            .collect()
     }
 
     /// Git-dir items are shown relative to the directory that holds `.git`;
@@ -230,44 +306,49 @@ impl Walker<'_> {
         }
     }
 
-    /// A file: known to the cache (the hit goes into `hits`), or a blob to read.
+    /// A file: vouched for by the cache (counted clean, or named as
+    /// binary), or a blob to read.
     fn file_item(
         &self,
-        rel: String,
-        path: PathBuf,
-        entry: Option<&DirEntry>,
-        hits: &mut Vec<(String, Stamp, crate::cache::State)>,
-    ) -> Item<'static> {
+        dir: &Dir,
+        shown: &str,
+        name: &OsStr,
+        cached: Option<&crate::cache::Entry>,
+        rel: impl Fn() -> String,
+        found: &mut Found,
+    ) {
         let stamp = if self.walk.stamps {
-            let meta = match entry {
-                Some(e) => e.metadata(),
-                None => std::fs::metadata(&path),
-            };
-            meta.ok().map(|m| Stamp::of(&m))
+            dir.stat(name).ok()
         } else {
             None
         };
-        if let (Some(cache), Some(stamp)) = (self.cache, stamp)
-            && let Some(state) = cache.lookup(&rel, stamp)
-        {
-            let shown = match state {
-                crate::cache::State::Binary => rel.clone(),
-                crate::cache::State::Clean => String::new(),
-            };
-            hits.push((rel, stamp, state));
-            return Item::Known { path: shown, state };
+        let state = match (self.cache, stamp, cached) {
+            (_, Some(stamp), Some(entry)) => entry.check(stamp),
+            (Some(cache), Some(stamp), None) => {
+                name.to_str().and_then(|n| cache.lookup_in(shown, n, stamp))
+            }
+            _ => None,
+        };
+        match state {
+            Some(State::Clean) => found.clean += 1,
+            Some(State::Binary) => found.items.push(skip_item(rel(), SkipReason::Binary, None)),
+            None => {
+                let mut blob = Blob::new(
+                    rel(),
+                    self.walk.origin.clone(),
+                    Content::File(dir.path().join(name)),
+                );
+                blob.stamp = stamp;
+                found.items.push(Item::blob(blob));
+            }
         }
-        let mut blob = Blob::new(rel, self.walk.origin.clone(), Content::File(path));
-        blob.stamp = stamp;
-        Item::blob(blob)
     }
 
     /// A symlink: read through when it points at a credential file (an
     /// agent reading the link reads the file), otherwise named as skipped.
-    fn link_item(&self, entry: &DirEntry, rel: String) -> Item<'static> {
-        let path = entry.path();
-        let target = std::fs::read_link(&path).unwrap_or_default();
-        let resolved = std::fs::canonicalize(&path).ok();
+    fn link_item(&self, path: &Path, rel: String) -> Item<'static> {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        let resolved = std::fs::canonicalize(path).ok();
         let is_store = names::is_credential_store(&rel)
             || names::is_credential_store(&slash_path(&target))
             || resolved

@@ -423,11 +423,14 @@ fn symlinks_to_credential_files_outside_are_reported() {
     assert!(f[0]["note"].as_str().unwrap().contains("symlink"), "{j}");
 }
 
-/// The reach cache never trusts a file as new as the cache itself: a file
-/// rewritten with the same size and mtime (a fast edit within one clock
-/// tick) is read again.
+/// The reach cache never trusts a file that could change again without its
+/// stamp changing: one modified in the same clock tick as the walk that
+/// recorded it (here: a time at or after the walk started). A file
+/// rewritten with the same size and mtime is then read again. (The margin
+/// for file systems with whole-second times is a unit test of the cache.)
 #[test]
 fn racy_files_are_read_again() {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
     let r = TestRepo::new();
     r.write("README.md", "hello\n");
     r.commit_all("init");
@@ -436,25 +439,36 @@ fn racy_files_are_read_again() {
     let secret = format!("GITHUB_TOKEN={GHP}\n");
     let clean = format!("PLAIN_VALUE={}\n", "x".repeat(secret.len() - 13));
     assert_eq!(clean.len(), secret.len());
-    r.write(".env", &clean);
-    r.run(&["pre-commit"]).expect_code(0);
-    let env = r.path().join(".env");
-    let recorded = std::fs::metadata(&env).unwrap().modified().unwrap();
-    std::fs::write(&env, &secret).unwrap();
-    let f = std::fs::File::options().write(true).open(&env).unwrap();
-    f.set_modified(recorded).unwrap();
-    // As when the cache is written within the same tick as the edit.
-    let cache = r.path().join(".git/blastwall/reach-cache");
-    let c = std::fs::File::options().write(true).open(&cache).unwrap();
-    c.set_modified(recorded).unwrap();
-    let again = r.run(&["pre-commit", "--format", "json"]);
-    again.expect_code(1);
-    assert_eq!(
-        again.json()["findings"][0]["path"],
-        ".env",
-        "{}",
-        again.stdout
-    );
+    // A time at or after the walk's start, as a same-tick edit gets; one
+    // in whole seconds too, as a FAT or HFS+ volume records it.
+    let now = SystemTime::now();
+    let whole_second =
+        UNIX_EPOCH + Duration::from_secs(now.duration_since(UNIX_EPOCH).unwrap().as_secs() + 1);
+    for (name, stamp) in [
+        (".env", now + Duration::from_millis(500)),
+        (".env.coarse", whole_second),
+    ] {
+        let path = r.write(name, &clean);
+        let set = |t| {
+            let f = std::fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(t).unwrap();
+        };
+        set(stamp);
+        r.run(&["pre-commit"]).expect_code(0);
+        r.run(&["pre-commit"]).expect_code(0);
+        // Rewritten in place: same size, same inode, same time.
+        std::fs::write(&path, &secret).unwrap();
+        set(stamp);
+        let again = r.run(&["pre-commit", "--format", "json"]);
+        again.expect_code(1);
+        assert_eq!(
+            again.json()["findings"][0]["path"],
+            name,
+            "{}",
+            again.stdout
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
 }
 
 // ------------------------------------------------------- terminal injection

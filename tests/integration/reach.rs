@@ -203,6 +203,36 @@ fn dependency_folders_are_skipped_but_credential_files_in_them_are_not() {
     );
 }
 
+/// Sets the modification time of everything in the working tree (not the
+/// git directory) ten seconds back: files that have sat there a while, as
+/// the cache only trusts what is safely older than the walk that saw it.
+fn age(r: &TestRepo) {
+    fn walk(p: &std::path::Path, when: std::time::SystemTime) {
+        for entry in std::fs::read_dir(p).unwrap() {
+            let entry = entry.unwrap();
+            let ft = entry.file_type().unwrap();
+            if entry.file_name() == ".git" || ft.is_symlink() {
+                continue;
+            }
+            if ft.is_dir() {
+                walk(&entry.path(), when);
+            }
+            set_mtime(&entry.path(), when);
+        }
+    }
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    walk(r.path(), when);
+    set_mtime(r.path(), when);
+}
+
+fn set_mtime(p: &std::path::Path, when: std::time::SystemTime) {
+    std::fs::File::open(p).unwrap().set_modified(when).unwrap();
+}
+
+fn reach_summary(run: &Run) -> serde_json::Value {
+    run.json()["summary"]["reach"].clone()
+}
+
 /// The second run reads only what changed; a cached clean file that gains a
 /// secret is read again.
 #[test]
@@ -212,23 +242,122 @@ fn the_stat_cache_skips_unchanged_files_and_notices_changes() {
         r.write(&format!("src/f{i}.txt"), format!("file {i}\n"));
     }
     stage_clean_change(&r, "a.txt");
+    age(&r);
     let first = r.run(&["pre-commit", "--format", "json"]);
     first.expect_code(0);
     let second = r.run(&["pre-commit", "--format", "json"]);
     second.expect_code(0);
-    let cached = second.json()["summary"]["reach"]["cached"]
-        .as_u64()
-        .unwrap();
+    let cached = reach_summary(&second)["cached"].as_u64().unwrap();
     assert!(
         cached >= 30,
         "second run should reuse the cache: {}",
         second.stdout
     );
-    assert!(r.path().join(".git/blastwall/reach-cache").is_file());
-    let cache = std::fs::read_to_string(r.path().join(".git/blastwall/reach-cache")).unwrap();
+    let cache_file = r.path().join(".git/blastwall/reach-cache");
+    let cache = std::fs::read_to_string(&cache_file).unwrap();
     assert!(!cache.contains(RAILWAY_UUID));
+    // A run that learns nothing leaves the cache as it was.
+    r.run(&["pre-commit"]).expect_code(0);
+    assert_eq!(std::fs::read_to_string(&cache_file).unwrap(), cache);
     // Same size, new content: the mtime (and content) change is noticed.
-    std::thread::sleep(std::time::Duration::from_millis(20));
     r.write("src/f3.txt", format!("RAILWAY_API_TOKEN={RAILWAY_UUID}\n"));
     r.run(&["pre-commit"]).expect_code(1);
+}
+
+/// Directory listings are reused while a directory's stamp is unchanged:
+/// every way of adding, deleting, renaming or replacing entries between
+/// runs is still noticed, in walked and in skipped folders.
+#[test]
+fn the_listing_cache_notices_added_deleted_renamed_and_replaced_files() {
+    let r = repo_with_env("EMPTY=1\n");
+    r.write("src/lib/a.txt", "clean\n");
+    r.write("src/lib/b.txt", "clean too\n");
+    r.write("node_modules/pkg/index.js", "module.exports = 1\n");
+    stage_clean_change(&r, "notes.txt");
+    let secret = format!("RAILWAY_API_TOKEN={RAILWAY_UUID}\n");
+    let warm = |r: &TestRepo| {
+        age(r);
+        r.run(&["pre-commit"]).expect_code(0);
+        let again = r.run(&["pre-commit", "--format", "json"]);
+        again.expect_code(0);
+        assert!(
+            reach_summary(&again)["cached"].as_u64().unwrap() >= 3,
+            "{}",
+            again.stdout
+        );
+    };
+    let blocked_at = |r: &TestRepo, path: &str| {
+        let run = r.run(&["pre-commit", "--format", "json"]);
+        run.expect_code(1);
+        assert_eq!(run.json()["findings"][0]["path"], path, "{}", run.stdout);
+    };
+
+    // Added to a cached directory.
+    warm(&r);
+    r.write("src/lib/new.txt", &secret);
+    blocked_at(&r, "src/lib/new.txt");
+    // Deleted again.
+    std::fs::remove_file(r.path().join("src/lib/new.txt")).unwrap();
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // A new directory deep under a cached one.
+    warm(&r);
+    r.write("src/lib/deep/er/creds.txt", &secret);
+    blocked_at(&r, "src/lib/deep/er/creds.txt");
+    std::fs::remove_dir_all(r.path().join("src/lib/deep")).unwrap();
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // Renamed: the file under its new name is judged by its new name.
+    warm(&r);
+    std::fs::rename(
+        r.path().join("src/lib/b.txt"),
+        r.path().join("src/lib/c.env"),
+    )
+    .unwrap();
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // Replaced by an editor's atomic save: same size, same mtime, another
+    // inode (the directory's time put back too, so only the file's inode
+    // tells).
+    r.write(
+        "src/lib/a.txt",
+        format!("{}\n", "x".repeat(secret.len() - 1)),
+    );
+    warm(&r);
+    let a = r.path().join("src/lib/a.txt");
+    let lib = r.path().join("src/lib");
+    let (file_time, dir_time) = (
+        std::fs::metadata(&a).unwrap().modified().unwrap(),
+        std::fs::metadata(&lib).unwrap().modified().unwrap(),
+    );
+    let tmp = r.path().join("src/lib/.a.txt.swp");
+    std::fs::write(&tmp, &secret).unwrap();
+    set_mtime(&tmp, file_time);
+    std::fs::rename(&tmp, &a).unwrap();
+    set_mtime(&lib, dir_time);
+    assert_eq!(std::fs::metadata(&a).unwrap().len() as usize, secret.len());
+    blocked_at(&r, "src/lib/a.txt");
+    r.write("src/lib/a.txt", "clean\n");
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // A directory deleted and made again under the same name.
+    warm(&r);
+    std::fs::remove_dir_all(r.path().join("src/lib")).unwrap();
+    r.write("src/lib/a.txt", &secret);
+    blocked_at(&r, "src/lib/a.txt");
+    std::fs::remove_dir_all(r.path().join("src/lib")).unwrap();
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // A credential file dropped into a skipped folder the cache listed.
+    warm(&r);
+    r.write("node_modules/pkg/.env", &secret);
+    blocked_at(&r, "node_modules/pkg/.env");
+    std::fs::remove_file(r.path().join("node_modules/pkg/.env")).unwrap();
+    r.run(&["pre-commit"]).expect_code(0);
+
+    // A file that becomes a directory, and a directory that becomes a file.
+    warm(&r);
+    std::fs::remove_file(r.path().join("node_modules/pkg/index.js")).unwrap();
+    r.write("node_modules/pkg/index.js/.env", &secret);
+    blocked_at(&r, "node_modules/pkg/index.js/.env");
 }
