@@ -508,6 +508,54 @@ impl FileCache {
     }
 }
 
+/// The cache at a path, loaded on first use: an agent's call that touches a
+/// few files reads them faster than it could load the whole tree's cache,
+/// so only a walk (a search, `grep -r`) pays for it.
+#[derive(Debug)]
+pub struct LazyCache {
+    path: Option<std::path::PathBuf>,
+    key: String,
+    matters_from: Tier,
+    cell: std::sync::OnceLock<Option<FileCache>>,
+}
+
+impl LazyCache {
+    /// A cache to load from `path` (none without a path).
+    pub fn new(path: Option<std::path::PathBuf>, key: String, matters_from: Tier) -> LazyCache {
+        LazyCache {
+            path,
+            key,
+            matters_from,
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether there is a cache to use.
+    pub fn exists(&self) -> bool {
+        self.path.is_some()
+    }
+
+    /// The cache, loading it now if it was not yet.
+    pub fn get(&self) -> Option<&FileCache> {
+        self.cell
+            .get_or_init(|| {
+                self.path
+                    .as_ref()
+                    .map(|p| FileCache::load(p, &self.key, self.matters_from))
+            })
+            .as_ref()
+    }
+
+    /// Writes what this run learnt, if the cache was used and learnt
+    /// anything; known entries stay unless judged again.
+    pub fn save_merged(&self) -> std::io::Result<()> {
+        match (self.cell.get().and_then(Option::as_ref), &self.path) {
+            (Some(cache), Some(path)) if cache.changed() => cache.save_merged(path, &self.key),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Reads a cache file written under `key`; `None` if it is another
 /// version's, another key's, or damaged (the cache is then rebuilt).
 fn parse(bytes: &[u8], key: &str) -> Option<Map<DirRecord>> {

@@ -19,7 +19,7 @@
 
 use super::event::{Action, Event};
 use super::shell::{self, Simple};
-use crate::cache::{FileCache, Stamp};
+use crate::cache::{FileCache, LazyCache, Stamp};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::finding::{Finding, Origin};
@@ -155,9 +155,13 @@ pub struct Guard<'a> {
     /// The working tree root holding `cwd`, if any.
     pub root: Option<PathBuf>,
     pub home: Option<PathBuf>,
-    /// The reach cache, when it can vouch at this tier.
-    pub cache: Option<&'a FileCache>,
+    /// The reach cache, when it can vouch at this tier; loaded only by a
+    /// walk or a call touching many files.
+    pub cache: &'a LazyCache,
 }
+
+/// Up to this many files, a call reads them without the reach cache.
+const FEW_FILES: usize = 32;
 
 /// A credential found where the event would reach it.
 struct Hit {
@@ -291,16 +295,22 @@ impl Guard<'_> {
 
     /// The worst finding at or above the deny tier in `files`.
     fn scan_files(&self, files: &[PathBuf]) -> Result<Option<Finding>> {
+        // Loading the tree's cache costs more than reading a few files.
+        let cache = if files.len() > FEW_FILES {
+            self.cache.get()
+        } else {
+            None
+        };
         let items: Vec<Item<'static>> = files
             .iter()
             .map(|p| {
-                let (rel, stamp) = self.cache_key(p);
+                let (rel, stamp) = self.cache_key(p, cache);
                 let mut blob = Blob::new(rel, Origin::Worktree, Content::File(p.clone()));
                 blob.stamp = stamp;
                 Item::blob(blob)
             })
             .collect();
-        let scanned = self.funnel().scan(items)?;
+        let scanned = self.funnel(cache).scan(items)?;
         Ok(self.worst(scanned.findings))
     }
 
@@ -320,14 +330,15 @@ impl Guard<'_> {
         }
         let root = self.root.as_ref().expect("inside the working tree");
         let prefix = dir.strip_prefix(root).map(slash_path).unwrap_or_default();
+        let cache = self.cache.get();
         let walk = Walk {
             skip_dirs: self.config.reach.skip_dirs.clone(),
             threads: 0,
             origin: Origin::Worktree,
-            stamps: self.cache.is_some(),
+            stamps: cache.is_some(),
             prefix,
         };
-        let scanned = worktree::scan(&self.funnel(), &[dir.to_path_buf()], &walk)?;
+        let scanned = worktree::scan(&self.funnel(cache), &[dir.to_path_buf()], &walk)?;
         let findings = scanned
             .findings
             .into_iter()
@@ -336,21 +347,21 @@ impl Guard<'_> {
         Ok(self.worst(findings))
     }
 
-    fn funnel(&self) -> Funnel<'_> {
+    fn funnel<'c>(&'c self, cache: Option<&'c FileCache>) -> Funnel<'c> {
         Funnel::new(
             self.engine,
             Limits {
                 max_size: self.config.reach.max_file_size,
             },
         )
-        .with_cache(self.cache)
+        .with_cache(cache)
     }
 
     /// The cache key (root-relative path) and stamp of a file, when it is
     /// in the working tree.
-    fn cache_key(&self, p: &Path) -> (String, Option<Stamp>) {
+    fn cache_key(&self, p: &Path, cache: Option<&FileCache>) -> (String, Option<Stamp>) {
         match self.root.as_ref().and_then(|r| p.strip_prefix(r).ok()) {
-            Some(rel) if self.cache.is_some() => (
+            Some(rel) if cache.is_some() => (
                 slash_path(rel),
                 std::fs::metadata(p).ok().map(|m| Stamp::of(&m)),
             ),

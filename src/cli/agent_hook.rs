@@ -9,7 +9,7 @@ use super::{Global, Outcome};
 use crate::agent::event::{self, Agent, Event, Kind};
 use crate::agent::judge::{Guard, Verdict};
 use crate::agent::respond::{self, Answer};
-use crate::cache::FileCache;
+use crate::cache::LazyCache;
 use crate::config::{Config, project_root};
 use crate::engine::Engine;
 use crate::reach::cache_key;
@@ -125,10 +125,7 @@ fn decide(config: &Config, event: &Event) -> Result<Verdict> {
         .and_then(|r| git_dirs(r).pop())
         .map(|g| g.join("blastwall").join("reach-cache"))
         .filter(|_| config.agent.deny >= matters_from);
-    let key = cache_key(config, &config.reach);
-    let cache = cache_file
-        .as_ref()
-        .map(|p| FileCache::load(p, &key, matters_from));
+    let cache = LazyCache::new(cache_file, cache_key(config, &config.reach), matters_from);
     let guard = Guard {
         config,
         engine: &engine,
@@ -136,14 +133,10 @@ fn decide(config: &Config, event: &Event) -> Result<Verdict> {
         cwd: event.cwd.clone(),
         root,
         home,
-        cache: cache.as_ref(),
+        cache: &cache,
     };
     let verdict = guard.judge(event).context("judging the call")?;
-    if let (Some(cache), Some(path)) = (&cache, &cache_file)
-        && cache.changed()
-    {
-        // A cache that cannot be written only costs speed next time.
-        let _ = cache.save_merged(path, &key);
-    }
+    // A cache that cannot be written only costs speed next time.
+    let _ = cache.save_merged();
     Ok(verdict)
 }

@@ -277,3 +277,23 @@ pub fn input_or_skip<T>(what: &str, input: Result<T, String>) -> Option<T> {
         Err(why) => panic!("{what} is required (BLASTWALL_REQUIRE_FULL_TESTS=1) but {why}"),
     }
 }
+
+/// Copies the built binary to `dest` (a test of an installed copy).
+pub fn copy_binary(dest: &Path) {
+    std::fs::copy(binary(), dest).unwrap();
+}
+
+/// Runs a command that may execute a binary just copied: another test
+/// thread's fork can briefly hold the copy's write handle open until its
+/// exec, and exec fails with "text file busy" (ETXTBSY) meanwhile.
+pub fn output_retrying(c: &mut Command) -> Output {
+    for _ in 0..50 {
+        match c.output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    c.output().unwrap()
+}

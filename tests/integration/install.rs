@@ -1122,11 +1122,11 @@ fn deleted_installed_binary_blocks_with_a_message() {
     let r = repo_with_commit();
     let bin_dir = Tree::new();
     let copy = bin_dir.path().join("blastwall");
-    std::fs::copy(binary(), &copy).unwrap();
+    copy_binary(&copy);
     let mut c = Command::new(&copy);
     c.arg("install").current_dir(r.path());
     hermetic(&mut c, r.path());
-    Run::from_output(c.output().unwrap()).expect_code(0);
+    Run::from_output(output_retrying(&mut c)).expect_code(0);
     let copy = copy.canonicalize().unwrap();
     assert!(read(&git_hooks_dir(&r).join("pre-commit")).contains(copy.to_str().unwrap()));
     std::fs::remove_file(&copy).unwrap();
@@ -1158,11 +1158,11 @@ fn binary_path_with_a_space_works_from_the_hook() {
     let bin_dir = Tree::new();
     let copy = bin_dir.path().join("my tools").join("blastwall");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-    std::fs::copy(binary(), &copy).unwrap();
+    copy_binary(&copy);
     let mut c = Command::new(&copy);
     c.arg("install").current_dir(r.path());
     hermetic(&mut c, r.path());
-    Run::from_output(c.output().unwrap()).expect_code(0);
+    Run::from_output(output_retrying(&mut c)).expect_code(0);
 
     let before = head(&r);
     stage_secret(&r, "deploy.env");
