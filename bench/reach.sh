@@ -10,40 +10,6 @@
 #    that is not a known dependency folder): the worst case.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-build() { # build REPO LAYOUT
-  local REPO=$1 layout=$2
-  [ -f "$REPO/.git/complete" ] && return
-  rm -rf "$REPO"
-  git clone -q "$CORPUS/typical" "$REPO"
-  # The same staged change as the typical repository.
-  (cd "$CORPUS/typical" && git diff --cached --binary) | git -C "$REPO" apply --index
-  # Grow the working tree to 50,000 files: the package tree as a git-ignored
-  # local cache (as agents' working directories often have), plus small files.
-  if [ "$layout" = flat ]; then
-    printf 'local-cache/\n' >> "$REPO/.git/info/exclude"
-    cp -r "$CORPUS/tree" "$REPO/local-cache"
-    gen="$REPO/local-cache/generated"
-  else
-    printf 'node_modules/\n.venv/\nvendor/\n' >> "$REPO/.git/info/exclude"
-    cp -r "$CORPUS/tree/js" "$REPO/node_modules"
-    mkdir -p "$REPO/.venv/lib/python3.12"
-    cp -r "$CORPUS/tree/python" "$REPO/.venv/lib/python3.12/site-packages"
-    cp -r "$CORPUS/tree/rust/vendor" "$REPO/vendor"
-    gen="$REPO/node_modules/.cache/generated"
-  fi
-  have=$(find "$REPO" -path "$REPO/.git" -prune -o -type f -print | wc -l)
-  python3 - "$gen" $((50000 - have)) <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-for i in range(max(0, n)):
-    d = os.path.join(root, f"d{i // 500:03d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i}.txt"), "w") as f:
-        f.write(f"generated file {i}\nvalue = {i * 7919 % 104729}\n")
-PY
-  touch "$REPO/.git/complete"
-}
-
 measure() { # measure REPO LABEL
   local REPO=$1
   files=$(find "$REPO" -path "$REPO/.git" -prune -o -type f -print | wc -l)
@@ -66,7 +32,7 @@ PY
   rm -rf "$tmp"
 }
 
-build "$CORPUS/reach50k-deps" deps
-build "$CORPUS/reach50k-flat" flat
+build_reach "$CORPUS/reach50k-deps" deps
+build_reach "$CORPUS/reach50k-flat" flat
 measure "$CORPUS/reach50k-deps" "dependencies in node_modules/.venv/vendor"
 measure "$CORPUS/reach50k-flat" "every file walked (worst case)"

@@ -12,17 +12,45 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// An open directory and the path it was opened by.
-pub struct Dir {
+/// A directory of the walk and the path it is shown by: opened, or (on
+/// Unix) reached by a short relative path from an opened ancestor. Opening
+/// costs two system calls, so a directory is opened only when it is listed
+/// or has several files to stamp; a small one (most of a package tree) is
+/// stamped through its parent.
+pub struct Dir<'p> {
     path: PathBuf,
     #[cfg(unix)]
-    handle: rustix::fs::Dir,
+    at: At<'p>,
+    #[cfg(not(unix))]
+    _parent: std::marker::PhantomData<&'p ()>,
 }
 
 #[cfg(unix)]
-impl Dir {
+enum At<'p> {
+    Open(rustix::fs::Dir),
+    /// `rel` (`depth` names) below the open directory `base`.
+    Under {
+        base: std::os::fd::BorrowedFd<'p>,
+        rel: PathBuf,
+        depth: u8,
+    },
+}
+
+/// How many names a relative path may have before the directory at its end
+/// is opened (each stat through it resolves them all).
+#[cfg(unix)]
+const MAX_DEPTH: u8 = 2;
+
+#[cfg(unix)]
+fn open_flags() -> rustix::fs::OFlags {
+    use rustix::fs::OFlags;
+    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC
+}
+
+#[cfg(unix)]
+impl<'p> Dir<'p> {
     /// Opens `path` (a symlink given as the root is followed).
-    pub fn open_root(path: &Path) -> io::Result<Dir> {
+    pub fn open_root(path: &Path) -> io::Result<Dir<'static>> {
         use rustix::fs::{CWD, Mode, OFlags};
         let fd = rustix::fs::openat(
             CWD,
@@ -32,47 +60,89 @@ impl Dir {
         )?;
         Ok(Dir {
             path: path.to_path_buf(),
-            handle: rustix::fs::Dir::new(fd)?,
+            at: At::Open(rustix::fs::Dir::new(fd)?),
         })
     }
 
-    /// Opens the subdirectory `name`, never through a symlink.
-    pub fn open_sub(&self, name: &OsStr) -> io::Result<Dir> {
-        use rustix::fs::{Mode, OFlags};
-        let fd = rustix::fs::openat(
-            self.handle.fd()?,
-            name,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
-        Ok(Dir {
-            path: self.path.join(name),
-            handle: rustix::fs::Dir::new(fd)?,
-        })
+    /// The subdirectory `name`, never through a symlink: reached through
+    /// this directory, or opened when the relative path would grow too long.
+    pub fn sub<'s>(&'s self, name: &OsStr) -> io::Result<Dir<'s>> {
+        let path = self.path.join(name);
+        let at = match &self.at {
+            At::Open(d) => At::Under {
+                base: d.fd()?,
+                rel: PathBuf::from(name),
+                depth: 1,
+            },
+            At::Under { base, rel, depth } if *depth < MAX_DEPTH => At::Under {
+                base: *base,
+                rel: rel.join(name),
+                depth: depth + 1,
+            },
+            At::Under { base, rel, .. } => {
+                let fd = rustix::fs::openat(
+                    base,
+                    rel.join(name),
+                    open_flags(),
+                    rustix::fs::Mode::empty(),
+                )?;
+                At::Open(rustix::fs::Dir::new(fd)?)
+            }
+        };
+        Ok(Dir { path, at })
+    }
+
+    /// Opens the directory if it is not yet (before listing it, or before
+    /// stamping many of its files).
+    pub fn open(&mut self) -> io::Result<()> {
+        if let At::Under { base, rel, .. } = &self.at {
+            let fd = rustix::fs::openat(base, rel, open_flags(), rustix::fs::Mode::empty())?;
+            self.at = At::Open(rustix::fs::Dir::new(fd)?);
+        }
+        Ok(())
     }
 
     /// The directory's own stamp (its modification time changes whenever an
     /// entry is created, deleted or renamed).
     pub fn stamp(&self) -> io::Result<Stamp> {
-        Ok(stamp_of(&rustix::fs::fstat(self.handle.fd()?)?))
+        match &self.at {
+            At::Open(d) => Ok(stamp_of(&rustix::fs::fstat(d.fd()?)?)),
+            At::Under { base, rel, .. } => {
+                let st = rustix::fs::statat(base, rel, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)?;
+                if rustix::fs::FileType::from_raw_mode(st.st_mode)
+                    != rustix::fs::FileType::Directory
+                {
+                    return Err(io::Error::other("no longer a directory"));
+                }
+                Ok(stamp_of(&st))
+            }
+        }
     }
 
     /// The stamp of entry `name`, not following a symlink.
     pub fn stat(&self, name: &OsStr) -> io::Result<Stamp> {
-        let st = rustix::fs::statat(
-            self.handle.fd()?,
-            name,
-            rustix::fs::AtFlags::SYMLINK_NOFOLLOW,
-        )?;
-        Ok(stamp_of(&st))
+        Ok(stamp_of(&self.stat_raw(name)?))
     }
 
-    /// Every entry but `.` and `..`, with its kind.
+    fn stat_raw(&self, name: &OsStr) -> io::Result<rustix::fs::Stat> {
+        let flags = rustix::fs::AtFlags::SYMLINK_NOFOLLOW;
+        Ok(match &self.at {
+            At::Open(d) => rustix::fs::statat(d.fd()?, name, flags)?,
+            At::Under { base, rel, .. } => rustix::fs::statat(base, rel.join(name), flags)?,
+        })
+    }
+
+    /// Every entry but `.` and `..`, with its kind (opening the directory).
     pub fn list(&mut self) -> io::Result<Vec<(OsString, Kind)>> {
         use rustix::fs::FileType;
         use std::os::unix::ffi::OsStrExt;
+        self.open()?;
         let mut out = Vec::new();
-        while let Some(entry) = self.handle.read() {
+        let At::Open(handle) = &mut self.at else {
+            unreachable!("opened above")
+        };
+        let mut unknown = Vec::new();
+        while let Some(entry) = handle.read() {
             let entry = entry?;
             let name = entry.file_name().to_bytes();
             if name == b"." || name == b".." {
@@ -83,29 +153,30 @@ impl Dir {
                 FileType::RegularFile => Kind::File,
                 FileType::Directory => Kind::Dir,
                 FileType::Symlink => Kind::Symlink,
-                FileType::Unknown => self.kind_of(&name)?,
+                FileType::Unknown => {
+                    unknown.push(out.len());
+                    Kind::Other
+                }
                 _ => Kind::Other,
             };
             out.push((name, kind));
         }
+        // Some file systems leave `d_type` unknown: ask for those.
+        for i in unknown {
+            out[i].1 = kind_of(&self.stat_raw(&out[i].0)?);
+        }
         Ok(out)
     }
+}
 
-    /// The kind of `name` where the listing does not tell (some file
-    /// systems leave `d_type` unknown).
-    fn kind_of(&self, name: &OsStr) -> io::Result<Kind> {
-        use rustix::fs::FileType;
-        let st = rustix::fs::statat(
-            self.handle.fd()?,
-            name,
-            rustix::fs::AtFlags::SYMLINK_NOFOLLOW,
-        )?;
-        Ok(match FileType::from_raw_mode(st.st_mode) {
-            FileType::RegularFile => Kind::File,
-            FileType::Directory => Kind::Dir,
-            FileType::Symlink => Kind::Symlink,
-            _ => Kind::Other,
-        })
+#[cfg(unix)]
+fn kind_of(st: &rustix::fs::Stat) -> Kind {
+    use rustix::fs::FileType;
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::RegularFile => Kind::File,
+        FileType::Directory => Kind::Dir,
+        FileType::Symlink => Kind::Symlink,
+        _ => Kind::Other,
     }
 }
 
@@ -119,20 +190,28 @@ fn stamp_of(st: &rustix::fs::Stat) -> Stamp {
 }
 
 #[cfg(not(unix))]
-impl Dir {
-    pub fn open_root(path: &Path) -> io::Result<Dir> {
+impl<'p> Dir<'p> {
+    pub fn open_root(path: &Path) -> io::Result<Dir<'static>> {
         std::fs::read_dir(path)?;
         Ok(Dir {
             path: path.to_path_buf(),
+            _parent: std::marker::PhantomData,
         })
     }
 
-    pub fn open_sub(&self, name: &OsStr) -> io::Result<Dir> {
+    pub fn sub<'s>(&'s self, name: &OsStr) -> io::Result<Dir<'s>> {
         let path = self.path.join(name);
         if std::fs::symlink_metadata(&path)?.is_symlink() {
             return Err(io::Error::other("a symlink, not a directory"));
         }
-        Dir::open_root(&path)
+        Ok(Dir {
+            path,
+            _parent: std::marker::PhantomData,
+        })
+    }
+
+    pub fn open(&mut self) -> io::Result<()> {
+        Ok(())
     }
 
     pub fn stamp(&self) -> io::Result<Stamp> {
@@ -163,7 +242,7 @@ impl Dir {
     }
 }
 
-impl Dir {
+impl Dir<'_> {
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -189,8 +268,20 @@ mod tests {
         assert_eq!(d.stat(OsStr::new("a.txt")).unwrap().size, 5);
         let meta = std::fs::metadata(t.path().join("a.txt")).unwrap();
         assert_eq!(d.stat(OsStr::new("a.txt")).unwrap(), Stamp::of(&meta));
-        assert!(d.open_sub(OsStr::new("sub")).is_ok());
+        let mut sub = d.sub(OsStr::new("sub")).unwrap();
+        assert!(sub.stamp().is_ok());
+        assert!(sub.list().unwrap().is_empty());
+        let sub = d.sub(OsStr::new("sub")).unwrap();
         // A symlink to a directory is not entered.
-        assert!(d.open_sub(OsStr::new("link")).is_err());
+        assert!(d.sub(OsStr::new("link")).and_then(|l| l.stamp()).is_err());
+        // Deeper than a relative path goes: opened on the way.
+        std::fs::create_dir_all(t.path().join("sub/a/b/c")).unwrap();
+        std::fs::write(t.path().join("sub/a/b/c/f"), "xy").unwrap();
+        let a = sub.sub(OsStr::new("a")).unwrap();
+        let b = a.sub(OsStr::new("b")).unwrap();
+        let mut c = b.sub(OsStr::new("c")).unwrap();
+        assert_eq!(c.stat(OsStr::new("f")).unwrap().size, 2);
+        assert_eq!(c.list().unwrap().len(), 1);
+        assert!(c.path().ends_with("sub/a/b/c"));
     }
 }

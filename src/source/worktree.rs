@@ -124,6 +124,9 @@ struct Walker<'w> {
     cache: Option<&'w FileCache>,
 }
 
+/// A directory with more files than this to stamp is opened first.
+const OPEN_FROM: usize = 4;
+
 /// One directory entry as the walk sees it: from a fresh listing, or from
 /// the cache's (with what the file held when last read).
 struct Seen<'e> {
@@ -171,7 +174,7 @@ impl Walker<'_> {
     ///
     /// With a cache, a directory whose stamp is unchanged is not listed
     /// again, and a file whose stamp is unchanged is not read again.
-    fn dir_items(&self, mut dir: Dir, shown: &str, skipped: bool) -> Vec<Item<'static>> {
+    fn dir_items(&self, mut dir: Dir<'_>, shown: &str, skipped: bool) -> Vec<Item<'static>> {
         let mut found = Found::default();
         let cache = self.cache;
         let stamp = cache.and_then(|_| dir.stamp().ok());
@@ -180,6 +183,12 @@ impl Walker<'_> {
             .and_then(|(c, s)| c.listing(shown, s, skipped))
         {
             Some(entries) => {
+                // Many files to stamp: open the directory, so each stat
+                // resolves one name.
+                let files = entries.iter().filter(|e| e.kind == Kind::File).count();
+                if files > OPEN_FROM && !skipped {
+                    let _ = dir.open();
+                }
                 for e in entries {
                     let seen = Seen {
                         name: OsStr::new(&*e.name),
@@ -227,7 +236,7 @@ impl Walker<'_> {
         if clean > 0 {
             items.push(Item::Clean(clean));
         }
-        let sub = |(name, rel, skip): &(OsString, String, bool)| match dir.open_sub(name) {
+        let sub = |(name, rel, skip): &(OsString, String, bool)| match dir.sub(name) {
             Ok(d) => self.dir_items(d, rel, *skip),
             Err(e) => vec![self.unreadable(rel.clone(), &e)],
         };
@@ -243,7 +252,7 @@ impl Walker<'_> {
     }
 
     /// Decides what one entry of `dir` contributes.
-    fn visit(&self, dir: &Dir, shown: &str, skipped: bool, seen: Seen<'_>, found: &mut Found) {
+    fn visit(&self, dir: &Dir<'_>, shown: &str, skipped: bool, seen: Seen<'_>, found: &mut Found) {
         let Seen { name, kind, cached } = seen;
         let is_git = name == ".git";
         match kind {
@@ -287,7 +296,7 @@ impl Walker<'_> {
         }
     }
 
-    fn git_dir_items(&self, dir: &Dir, shown: &str) -> Vec<Item<'static>> {
+    fn git_dir_items(&self, dir: &Dir<'_>, shown: &str) -> Vec<Item<'static>> {
         super::gitdir::items(dir.path(), &self.walk.origin, self.walk.stamps)
             .into_iter()
             .map(|i| self.rebase(i, shown))
@@ -310,7 +319,7 @@ impl Walker<'_> {
     /// binary), or a blob to read.
     fn file_item(
         &self,
-        dir: &Dir,
+        dir: &Dir<'_>,
         shown: &str,
         name: &OsStr,
         cached: Option<&crate::cache::Entry>,

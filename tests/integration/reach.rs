@@ -203,15 +203,16 @@ fn dependency_folders_are_skipped_but_credential_files_in_them_are_not() {
     );
 }
 
-/// Sets the modification time of everything in the working tree (not the
-/// git directory) ten seconds back: files that have sat there a while, as
-/// the cache only trusts what is safely older than the walk that saw it.
+/// Sets the modification time of everything in the working tree (the git
+/// directory's files included) ten seconds back: files that have sat there a
+/// while, as the cache only trusts what is safely older than the walk that
+/// saw it.
 fn age(r: &TestRepo) {
     fn walk(p: &std::path::Path, when: std::time::SystemTime) {
         for entry in std::fs::read_dir(p).unwrap() {
             let entry = entry.unwrap();
             let ft = entry.file_type().unwrap();
-            if entry.file_name() == ".git" || ft.is_symlink() {
+            if ft.is_symlink() {
                 continue;
             }
             if ft.is_dir() {
