@@ -111,6 +111,21 @@ fn query_param<'a>(secret: &'a [u8], name: &str) -> Option<&'a [u8]> {
         .find_map(|kv| kv.strip_prefix(name.as_bytes())?.strip_prefix(b"="))
 }
 
+/// The permission letters of a SAS `sp=` value, for a note: only the letters
+/// Azure defines, each once. The value is part of the secret, so a note
+/// quotes nothing else from it (a crafted `sp=` could hold the signature).
+fn sas_permissions(sp: &[u8]) -> String {
+    const LETTERS: &str = "racwdxyltmeopiuf";
+    let mut out = String::new();
+    for &b in sp {
+        let c = char::from(b);
+        if LETTERS.contains(c) && !out.contains(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
     let Some(sp) = query_param(secret, "sp") else {
         return Verdict::Keep;
@@ -133,7 +148,7 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
             provider: None,
             note: format!(
                 "SAS permissions sp={} include write or delete",
-                String::from_utf8_lossy(sp)
+                sas_permissions(sp)
             ),
         }
     } else {
@@ -142,7 +157,7 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
             provider: None,
             note: format!(
                 "SAS permissions sp={} are read/list only",
-                String::from_utf8_lossy(sp)
+                sas_permissions(sp)
             ),
         }
     }
@@ -359,5 +374,20 @@ mod tests {
         }
         let v = azure_sas("sv=1&se=2\u{e9}24-01-01&sp=rw&sig=x".as_bytes(), Tier::High);
         assert!(matches!(v, Verdict::Retier { .. }));
+    }
+
+    #[test]
+    fn sas_note_quotes_only_permission_letters() {
+        let secret = b"sp=rlsig0123456789abcdefXYZ&sv=1&sig=abc";
+        let Verdict::Retier { note, .. } = azure_sas(secret, Tier::High) else {
+            panic!("a SAS token with permissions is retiered");
+        };
+        let quoted = note.split("sp=").nth(1).unwrap().split(' ').next().unwrap();
+        assert!(quoted.len() <= 16, "{note}");
+        assert!(!note.contains("sig0123"), "{note}");
+        let Verdict::Retier { note, .. } = azure_sas(b"sv=1&sp=rl&sig=abc", Tier::High) else {
+            panic!("a SAS token with permissions is retiered");
+        };
+        assert!(note.contains("sp=rl are read/list only"), "{note}");
     }
 }

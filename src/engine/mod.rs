@@ -19,7 +19,7 @@ pub mod filters;
 pub mod keywords;
 mod ruleset;
 pub mod selftest;
-mod verdict;
+pub mod verdict;
 
 pub use crate::config::Allowlist;
 use crate::error::LocatedError;

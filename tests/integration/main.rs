@@ -11,6 +11,7 @@ mod framework;
 mod hardening;
 mod install;
 mod precommit;
+mod properties;
 mod push;
 mod reach;
 mod scan;
