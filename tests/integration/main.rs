@@ -13,6 +13,7 @@ mod install;
 mod precommit;
 mod push;
 mod reach;
+mod realcode;
 mod scan;
 mod server;
 mod snapshots;
