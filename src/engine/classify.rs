@@ -18,6 +18,9 @@ pub fn classify(classifier: Classifier, m: Matched<'_>, rule_tier: Tier) -> Verd
     let secret = m.secret;
     match classifier {
         Classifier::Assignment => super::assignment::judge(m),
+        Classifier::PasswordLiteral => super::credential::password_literal(m),
+        Classifier::HttpAuthorization => super::credential::http_authorization(m),
+        Classifier::JwkPrivate => super::credential::jwk_private(m),
         Classifier::Jwt => jwt(secret, rule_tier),
         Classifier::AzureSas => azure_sas(secret, rule_tier),
         Classifier::PypiMacaroon => pypi(secret),

@@ -15,7 +15,7 @@ pub struct Failure {
 }
 
 /// The file name examples are scanned under when they do not name one.
-pub const DEFAULT_EXAMPLE_PATH: &str = "example.txt";
+pub const DEFAULT_EXAMPLE_PATH: &str = "snippet.txt";
 
 /// Runs the examples of each rule against that rule alone, then against
 /// all of `rules` together: there every example must still be reported, at

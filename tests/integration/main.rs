@@ -14,6 +14,7 @@ mod precommit;
 mod properties;
 mod push;
 mod reach;
+mod realcode;
 mod scan;
 mod server;
 mod snapshots;
