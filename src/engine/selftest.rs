@@ -45,7 +45,7 @@ pub fn labelled_examples(rule: &Rule) -> Result<Vec<(String, Example)>, String> 
                 format!("generated example {} ({})", i + 1, text.trim_end().len()),
                 Example::Detailed {
                     text,
-                    path: None,
+                    path: format.path.clone(),
                     tier: Some(tier),
                 },
             ));

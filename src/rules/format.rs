@@ -35,6 +35,10 @@ pub struct FormatSpec {
     /// classifier that reads the value can lower or raise it).
     #[serde(default)]
     pub tier: Option<Tier>,
+    /// The file name generated values are scanned under, for rules limited
+    /// to some files (`paths`); `example.txt` when absent.
+    #[serde(default)]
+    pub path: Option<String>,
 }
 
 /// Where a generated value is written.
@@ -351,6 +355,7 @@ mod tests {
             name: None,
             contexts: None,
             tier: None,
+            path: None,
         }
     }
 

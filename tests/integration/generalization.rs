@@ -88,7 +88,10 @@ fn recall_on_providers_outside_the_dev_corpus() {
         for (label, ex) in generated.iter().skip(rule.examples.len()) {
             tally.values += 1;
             let found = engine
-                .scan(DEFAULT_EXAMPLE_PATH, ex.text().as_bytes())
+                .scan(
+                    ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH),
+                    ex.text().as_bytes(),
+                )
                 .unwrap();
             // Found as the dev corpus counts it (by any rule); the tier
             // is the worst reported, as a user sees it.
