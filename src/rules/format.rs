@@ -195,7 +195,8 @@ impl Shape {
     }
 
     /// A value of the shape. `bound` picks run lengths: `Some(false)` the
-    /// shortest allowed, `Some(true)` the longest, `None` at random.
+    /// shortest allowed, `Some(true)` the longest (each run ending on its
+    /// class's punctuation, if it has any), `None` at random.
     pub fn generate(&self, rng: &mut Rng, bound: Option<bool>) -> String {
         let mut out = String::new();
         for piece in &self.0 {
@@ -210,6 +211,15 @@ impl Shape {
                     let alphabet = class.alphabet();
                     let bytes = alphabet.as_bytes();
                     out.extend((0..len).map(|_| bytes[rng.below(bytes.len())] as char));
+                    // The longest value also ends the run on the class's
+                    // punctuation (`-` of base64url, `+` of base64), where
+                    // a rule's `\b` would cut a real token short.
+                    if bound == Some(true)
+                        && let Some(&p) = bytes.iter().find(|b| !b.is_ascii_alphanumeric())
+                    {
+                        out.pop();
+                        out.push(p as char);
+                    }
                 }
                 Piece::Uuid { upper } => {
                     let hex = if *upper { Class::HexUpper } else { Class::Hex }.alphabet();
@@ -406,6 +416,16 @@ mod tests {
         assert_eq!(long.len(), 2 + 9 + 1 + 36);
         assert!(short[2..5].bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!((long.as_bytes()[11], long.as_bytes()[20]), (b'.', b'-'));
+    }
+
+    #[test]
+    fn the_longest_value_ends_runs_on_punctuation() {
+        let shape = Shape::parse("t_{base64url:8}.{base64:4}.{hex:3}").unwrap();
+        let v = shape.generate(&mut Rng::seeded("p"), Some(true));
+        let parts: Vec<&str> = v.split('.').collect();
+        assert!(parts[0].ends_with('-'), "{v}");
+        assert!(parts[1].ends_with('+'), "{v}");
+        assert!(parts[2].bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
     }
 
     #[test]
