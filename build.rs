@@ -13,6 +13,8 @@ mod error;
 #[path = "src/tier.rs"]
 mod tier;
 // As siblings here: `packed` refers to `super::schema`, as in src/rules/.
+#[path = "src/rules/format.rs"]
+mod format;
 #[path = "src/rules/packed.rs"]
 mod packed;
 #[path = "src/rules/schema.rs"]
@@ -26,6 +28,7 @@ fn main() {
         "rules.toml",
         "src/rules/schema.rs",
         "src/rules/packed.rs",
+        "src/rules/format.rs",
         "src/tier.rs",
         "src/error.rs",
     ] {

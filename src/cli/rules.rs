@@ -87,8 +87,13 @@ fn test(global: &Global, file: Option<&PathBuf>) -> Result<Outcome> {
         .iter()
         .map(|r| r.examples.len() + r.negative_examples.len())
         .sum();
+    let formats = rules.iter().filter(|r| r.format.is_some()).count();
+    let generated: usize = rules
+        .iter()
+        .map(|r| selftest::labelled_examples(r).map_or(0, |e| e.len() - r.examples.len()))
+        .sum();
     println!(
-        "{} rules, {examples} examples: {}",
+        "{} rules, {examples} examples, {generated} generated from {formats} formats: {}",
         rules.len(),
         if failures.is_empty() {
             "all pass".to_string()

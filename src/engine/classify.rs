@@ -72,9 +72,11 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
     let role = claim("role");
     let iss = claim("iss");
     let supabase = iss.contains("supabase") || claims.get("ref").is_some();
+    // Critical: it bypasses row-level security, so it can delete every row
+    // and stored file of the project (its data, irreversibly).
     if role == "service_role" {
         return Verdict::Retier {
-            tier: Tier::High,
+            tier: Tier::Critical,
             provider: Some("Supabase"),
             note: "JWT with role=service_role: bypasses row-level security on the whole project"
                 .into(),
@@ -281,7 +283,7 @@ mod tests {
         assert!(matches!(
             classify(Classifier::Jwt, m(&service), Tier::Medium),
             Verdict::Retier {
-                tier: Tier::High,
+                tier: Tier::Critical,
                 ..
             }
         ));

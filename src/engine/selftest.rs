@@ -1,10 +1,13 @@
 //! Rule self-tests: every rule's `examples` must produce a finding of that
 //! rule (at the stated tier, when one is given) and none of its
 //! `negative_examples` may, except as a patterned value (`abcd1234…`) that
-//! the engine reports at low without blocking. Run by `blastwall rules test` and by the test
-//! suite for every built-in rule.
+//! the engine reports at low without blocking. A rule with a `format` is
+//! also given values generated from it (see [`crate::rules::format`]), each
+//! in several surroundings, and must find every one at its tier. Run by
+//! `blastwall rules test` and by the test suite for every built-in rule.
 
 use super::{Allowlist, Engine};
+use crate::rules::schema::Example;
 use crate::rules::{Rule, compile_regex};
 
 /// One failed expectation.
@@ -16,6 +19,40 @@ pub struct Failure {
 
 /// The file name examples are scanned under when they do not name one.
 pub const DEFAULT_EXAMPLE_PATH: &str = "snippet.txt";
+
+/// How many values the self-test generates from a rule's format (each in
+/// every surrounding): the shortest, the longest and two of random length.
+pub const GENERATED_VALUES: usize = 4;
+
+/// A rule's examples with their labels for messages: the hand-written ones,
+/// then those generated from its format, which must be found at the
+/// format's tier (else the rule's).
+pub fn labelled_examples(rule: &Rule) -> Result<Vec<(String, Example)>, String> {
+    let mut out: Vec<(String, Example)> = rule
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (format!("example {}", i + 1), e.clone()))
+        .collect();
+    if let Some(format) = &rule.format {
+        let tier = format.tier.unwrap_or(rule.tier);
+        for (i, text) in format
+            .examples(&rule.id, GENERATED_VALUES)?
+            .into_iter()
+            .enumerate()
+        {
+            out.push((
+                format!("generated example {} ({})", i + 1, text.trim_end().len()),
+                Example::Detailed {
+                    text,
+                    path: format.path.clone(),
+                    tier: Some(tier),
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
 
 /// Runs the examples of each rule against that rule alone, then against
 /// all of `rules` together: there every example must still be reported, at
@@ -31,24 +68,24 @@ fn run_together(rules: &[Rule]) -> Vec<Failure> {
     let engine = Engine::new(rules.to_vec(), Allowlist::default());
     let mut failures = Vec::new();
     for rule in rules {
-        for (i, ex) in rule.examples.iter().enumerate() {
+        // A bad format is reported by `run_alone`.
+        for (label, ex) in labelled_examples(rule).unwrap_or_default() {
             let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
             let found = match engine.scan(path, ex.text().as_bytes()) {
                 Ok(found) => found,
                 Err(e) => {
                     failures.push(Failure {
                         rule: rule.id.clone(),
-                        message: format!("example {} fails with all rules: {e}", i + 1),
+                        message: format!("{label} fails with all rules: {e}"),
                     });
                     continue;
                 }
             };
             let worst = found.iter().map(|f| f.tier).max();
             let message = match (worst, ex.tier()) {
-                (None, _) => format!("example {} is not detected when all rules run", i + 1),
+                (None, _) => format!("{label} is not detected when all rules run"),
                 (Some(got), Some(want)) if got != want => format!(
-                    "example {} is tiered {got} when all rules run ({}), but should be {want}",
-                    i + 1,
+                    "{label} is tiered {got} when all rules run ({}), but should be {want}",
                     found
                         .iter()
                         .map(|f| f.rule.as_str())
@@ -78,22 +115,28 @@ fn run_alone(rules: &[Rule]) -> Vec<Failure> {
             failures.push(fail(format!("regex does not compile: {e}")));
             continue;
         }
-        if rule.examples.is_empty() {
+        let examples = match labelled_examples(rule) {
+            Ok(examples) => examples,
+            Err(e) => {
+                failures.push(fail(e));
+                continue;
+            }
+        };
+        if examples.is_empty() {
             failures.push(fail("has no examples".into()));
         }
-        for (i, ex) in rule.examples.iter().enumerate() {
+        for (label, ex) in &examples {
             let path = ex.path().unwrap_or(DEFAULT_EXAMPLE_PATH);
             match engine.scan(path, ex.text().as_bytes()) {
                 Err(e) => failures.push(fail(e.to_string())),
                 Ok(found) => match found.iter().find(|f| f.rule == rule.id) {
-                    None => failures.push(fail(format!("example {} is not detected", i + 1))),
+                    None => failures.push(fail(format!("{label} is not detected"))),
                     Some(f) => {
                         if let Some(want) = ex.tier()
                             && f.tier != want
                         {
                             failures.push(fail(format!(
-                                "example {} is tiered {} but should be {want}",
-                                i + 1,
+                                "{label} is tiered {} but should be {want}",
                                 f.tier
                             )));
                         }
@@ -131,6 +174,7 @@ mod tests {
                 (&b.id, &b.pattern, &b.keywords, b.tier)
             );
             assert_eq!(a.examples.len(), b.examples.len(), "{}", a.id);
+            assert_eq!(a.format, b.format, "{}", a.id);
             assert_eq!(
                 a.negative_examples.len(),
                 b.negative_examples.len(),

@@ -7,6 +7,7 @@
 //! validation, and each rule's self-test examples. The engine compiles rules
 //! into its searchable form (`engine::RuleSet`); nothing here runs a scan.
 
+pub mod format;
 pub mod packed;
 pub mod schema;
 
@@ -59,6 +60,9 @@ pub struct Rule {
     pub fallback: bool,
     pub placeholder_filter: bool,
     pub references: Vec<String>,
+    /// The token's documented shape, when the rule declares one (built-in
+    /// rules: filled in with their examples, for the self-test).
+    pub format: Option<format::FormatSpec>,
     /// A tier forced by the repo's config; wins over classifiers.
     pub tier_override: Option<Tier>,
 }
@@ -70,11 +74,12 @@ impl Rule {
         let (packed, examples) = packed::Packed::from_raw(raw);
         let unpack =
             |v: Vec<packed::PackedExample>| v.into_iter().map(packed::unpack_example).collect();
-        let rule = Rule::new(
+        let mut rule = Rule::new(
             packed,
             unpack(examples.examples),
             unpack(examples.negative_examples),
         );
+        rule.format = examples.format;
         let globs = rule.paths.as_deref().map(anywhere_globs).transpose()?;
         let _ = rule.path_globs.set(globs);
         Ok(rule)
@@ -101,6 +106,7 @@ impl Rule {
             fallback: p.fallback,
             placeholder_filter: p.placeholder_filter,
             references: p.references,
+            format: None,
             tier_override: None,
         }
     }
@@ -237,8 +243,10 @@ pub fn with_examples(mut rules: Vec<Rule>) -> Vec<Rule> {
     for rule in &mut rules {
         if rule.examples.is_empty()
             && rule.negative_examples.is_empty()
+            && rule.format.is_none()
             && let Some(e) = by_id.get(&rule.id)
         {
+            rule.format = e.format.clone();
             rule.examples = e
                 .examples
                 .iter()

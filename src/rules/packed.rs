@@ -7,11 +7,12 @@
 //! millisecond. Examples, needed only by the self-test, are kept apart so
 //! that a hook never decodes them.
 
+use super::format::FormatSpec;
 use super::schema::{Classifier, Example, RawRule};
 use crate::tier::Tier;
 use serde::{Deserialize, Serialize};
 
-/// A validated rule, without positions and examples.
+/// A validated rule, without positions, examples and format.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Packed {
     pub id: String,
@@ -45,6 +46,8 @@ pub struct PackedExamples {
     pub id: String,
     pub examples: Vec<PackedExample>,
     pub negative_examples: Vec<PackedExample>,
+    /// The documented shape the self-test generates examples from.
+    pub format: Option<FormatSpec>,
 }
 
 fn pack_example(e: &Example) -> PackedExample {
@@ -75,6 +78,7 @@ impl Packed {
             id: raw.id.get_ref().clone(),
             examples: raw.examples.iter().map(pack_example).collect(),
             negative_examples: raw.negative_examples.iter().map(pack_example).collect(),
+            format: raw.format.map(|f| f.into_inner()),
         };
         let packed = Packed {
             id: raw.id.into_inner(),

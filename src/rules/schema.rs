@@ -7,6 +7,7 @@
 //! compiles each of them instead. User rules are compiled eagerly so a bad
 //! pattern in `.blastwall.toml` is reported with its line and column.
 
+use super::format::FormatSpec;
 use crate::error::LocatedError;
 use crate::tier::Tier;
 use serde::Deserialize;
@@ -111,6 +112,9 @@ pub struct RawRule {
     pub placeholder_filter: bool,
     #[serde(default)]
     pub references: Vec<String>,
+    /// The token's documented shape; the self-test generates values of it.
+    #[serde(default)]
+    pub format: Option<Spanned<FormatSpec>>,
 }
 
 fn default_true() -> bool {
@@ -213,6 +217,11 @@ pub fn validate_rule(file: &Path, text: &str, rule: &RawRule) -> Result<(), Loca
             format!("rule `{id}`: empty regex"),
         ));
     }
+    if let Some(format) = &rule.format
+        && let Err(e) = format.get_ref().validate()
+    {
+        return Err(at(format.span().start, format!("rule `{id}`: {e}")));
+    }
     if let Some(paths) = &rule.paths {
         for glob in paths.get_ref() {
             if let Err(e) = globset::Glob::new(glob) {
@@ -275,6 +284,25 @@ examples = ["demo_abcdefgh", { text = "x demo_abcdefgh", path = "a.env", tier = 
         let err = parse_rules_file(Path::new("r.toml"), &twice).unwrap_err();
         assert!(err.message.contains("duplicate rule id"), "{err}");
         assert_eq!(err.line, 14);
+    }
+
+    #[test]
+    fn format_is_parsed_and_a_bad_piece_names_the_rule() {
+        let good = GOOD.replace(
+            "fix = \"f\"",
+            "fix = \"f\"\nformat = { shape = \"demo_{lower:8}\", contexts = [\"assign\", \"bearer\"] }",
+        );
+        let rules = parse_rules_file(Path::new("r.toml"), &good).unwrap();
+        let f = rules[0].format.as_ref().unwrap().get_ref();
+        assert_eq!(f.shape, "demo_{lower:8}");
+        let bad = good.replace("{lower:8}", "{lowercase:8}");
+        let err = parse_rules_file(Path::new("r.toml"), &bad).unwrap_err();
+        assert!(err.message.contains("rule `demo-token`"), "{err}");
+        assert!(
+            err.message.contains("unknown piece `{lowercase:8}`"),
+            "{err}"
+        );
+        assert_eq!(err.line, 11, "{err}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod baseline;
 mod common;
 mod corpus;
 mod framework;
+mod generalization;
 mod hardening;
 mod install;
 mod precommit;
