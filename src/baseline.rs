@@ -339,6 +339,7 @@ mod tests {
             secret: Secret::new(secret.as_bytes()),
             note: None,
             patterned: false,
+            decoded: None,
             origin: Origin::File,
         }
     }
