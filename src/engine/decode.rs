@@ -9,10 +9,15 @@
 //! beside it); the engine scans that text with the same rules and maps what
 //! it finds back to the encoded span.
 //!
-//! The work is bounded: each decoder starts from a cheap byte search (`%`,
-//! `\`, `+`, `: |`, a run of base64 characters at least [`MIN_BASE64`]
-//! long), every span is read once, layers nest at most [`MAX_DEPTH`] deep,
-//! and one file's decoded bytes stop at [`BUDGET`].
+//! The work is bounded and cheap where nothing is encoded: one `memchr3`
+//! pass finds `\`, `%` and `+`, and each occurrence is judged by the bytes
+//! beside it before anything is parsed; YAML block scalars are looked for in
+//! YAML files only; base64 runs (found by probing every [`MIN_BASE64`]-th
+//! byte) in configuration and data files, and elsewhere only in the areas
+//! the caller names (around keyword hits). Every span is read once, layers
+//! nest at most [`MAX_DEPTH`] deep, and one file's decoded bytes stop at
+//! [`BUDGET`]. The caller builds a [`Layer`] (the decoded text in its line)
+//! only for a span worth scanning.
 
 use std::ops::Range;
 
@@ -115,54 +120,201 @@ impl Budget {
     }
 }
 
-/// Every layer whose encoded span lies inside `within` of `data`, in order of
-/// position, each decoder's spans at most once.
-pub fn layers(data: &[u8], within: Range<usize>, budget: &mut Budget) -> Vec<Layer> {
-    let mut spans: Vec<(Range<usize>, Vec<u8>, Kind)> = Vec::new();
-    let area = &data[within.clone()];
+/// An encoded span and what it decodes to.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub kind: Kind,
+    /// The encoded bytes' range in the text searched.
+    pub origin: Range<usize>,
+    pub decoded: Vec<u8>,
+}
+
+/// Where to look for what: the cheap searches run everywhere, the costlier
+/// ones where they pay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Look for base64 runs in the whole text (configuration and data files:
+    /// Kubernetes manifests, Docker configs, `.env`), not only in `areas`.
+    pub base64_everywhere: bool,
+    /// Look for YAML block scalars (YAML files).
+    pub yaml: bool,
+}
+
+/// File names whose base64 runs are searched throughout: configuration
+/// where values are stored encoded (Kubernetes manifests and Helm values,
+/// Docker's `config.json`, `.env` files, properties). Elsewhere base64 is
+/// read only around keywords and PEM armour: a scan of source code must not
+/// probe every long identifier.
+pub fn options_for(path: &str) -> Options {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let yaml = matches!(ext, "yml" | "yaml");
+    Options {
+        base64_everywhere: yaml
+            || name.starts_with(".env")
+            || name.ends_with(".env")
+            || matches!(
+                name.as_str(),
+                ".dockerconfigjson" | "config.json" | ".npmrc"
+            )
+            || matches!(
+                ext,
+                "properties" | "tfvars" | "ini" | "cfg" | "conf" | "cnf"
+            ),
+        yaml,
+    }
+}
+
+/// Every encoded span of `data` inside `within`, in order of position,
+/// until `budget`'s decoded bytes run out. `areas` (sorted, disjoint) are
+/// where a keyword was seen: escapes that hide no letters (`\n`, `\"`),
+/// literals joined by `+` and base64 runs are looked for only there, while
+/// `\x`/`\u` and `%XX` escapes, which can hide a keyword, are looked for
+/// everywhere, as are base64 runs in configuration files (see
+/// [`options_for`]) and base64 PEM armour (`LS0tLS1`) anywhere.
+pub fn spans(
+    data: &[u8],
+    within: Range<usize>,
+    areas: &[Range<usize>],
+    options: Options,
+    budget: &mut Budget,
+) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
     let base = within.start;
-    let mut push = |r: Range<usize>, text: Vec<u8>, kind: Kind| {
-        spans.push((r.start + base..r.end + base, text, kind));
+    let area = &data[within.clone()];
+    // The caller's areas, clipped to `within` and made relative to it.
+    let local: Vec<Range<usize>> = areas
+        .iter()
+        .filter(|a| a.start < within.end && within.start < a.end)
+        .map(|a| a.start.max(within.start) - base..a.end.min(within.end) - base)
+        .collect();
+    let mut push = |r: Range<usize>, decoded: Vec<u8>, kind: Kind| {
+        if budget.take(decoded.len()) {
+            out.push(Span {
+                kind,
+                origin: r.start + base..r.end + base,
+                decoded,
+            });
+        }
     };
-    base64_spans(area, &mut push);
-    if memchr::memchr(b'%', area).is_some() {
-        url_spans(area, &mut push);
+    escaped_spans(area, &local, &mut push);
+    for a in &local {
+        joined_spans(area, a.clone(), &mut push);
     }
-    if memchr::memchr(b'\\', area).is_some() {
-        escape_spans(area, &mut push);
-    }
-    if memchr::memchr(b'+', area).is_some() {
-        joined_spans(area, &mut push);
-    }
-    if memchr::memmem::find(area, b": |").is_some() || memchr::memmem::find(area, b": >").is_some()
-    {
+    if options.yaml {
         yaml_block_spans(area, &mut push);
     }
-    spans.sort_by_key(|(r, _, _)| (r.start, r.end));
-    let mut out = Vec::with_capacity(spans.len());
-    for (origin, decoded, kind) in spans {
-        let line_start = memchr::memrchr(b'\n', &data[..origin.start]).map_or(0, |p| p + 1);
-        let line_end =
-            memchr::memchr(b'\n', &data[origin.end..]).map_or(data.len(), |p| origin.end + p);
-        let before = line_start.max(origin.start.saturating_sub(CONTEXT));
-        let after = line_end.min(origin.end + CONTEXT);
-        let len = (origin.start - before) + decoded.len() + (after - origin.end);
-        if !budget.take(len) {
-            break;
+    if options.base64_everywhere {
+        base64_spans(area, 0, &mut push);
+    } else {
+        let mut base64_areas = local.clone();
+        // A base64 PEM file (`-----BEGIN` encoded) is read wherever it is.
+        for at in memchr::memmem::find_iter(area, b"LS0tLS1") {
+            base64_areas.push(line_around(area, at));
         }
-        let mut text = Vec::with_capacity(len);
-        text.extend_from_slice(&data[before..origin.start]);
-        let region = text.len()..text.len() + decoded.len();
-        text.extend_from_slice(&decoded);
-        text.extend_from_slice(&data[origin.end..after]);
-        out.push(Layer {
-            kind,
-            text,
-            region,
-            origin,
-        });
+        for a in union_sorted(base64_areas) {
+            base64_spans(&area[a.clone()], a.start, &mut push);
+        }
+    }
+    out.sort_by_key(|s| (s.origin.start, s.origin.end));
+    out
+}
+
+/// The line holding `data[at]`, without its line break.
+fn line_around(data: &[u8], at: usize) -> Range<usize> {
+    let start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
+    line_at(data, start)
+}
+
+/// Ranges merged where they overlap, sorted.
+pub fn union_sorted(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
     }
     out
+}
+
+/// The layer of a span: its decoded bytes with up to [`CONTEXT`] bytes of
+/// their line either side, so that the name a value is assigned to stays
+/// beside it; `None` when the budget is spent.
+pub fn layer(data: &[u8], span: Span, budget: &mut Budget) -> Option<Layer> {
+    let Span {
+        kind,
+        origin,
+        decoded,
+    } = span;
+    let line_start = memchr::memrchr(b'\n', &data[..origin.start]).map_or(0, |p| p + 1);
+    let line_end =
+        memchr::memchr(b'\n', &data[origin.end..]).map_or(data.len(), |p| origin.end + p);
+    let before = line_start.max(origin.start.saturating_sub(CONTEXT));
+    let after = line_end.min(origin.end + CONTEXT);
+    if !budget.take((origin.start - before) + (after - origin.end)) {
+        return None;
+    }
+    let mut text =
+        Vec::with_capacity((origin.start - before) + decoded.len() + (after - origin.end));
+    text.extend_from_slice(&data[before..origin.start]);
+    let region = text.len()..text.len() + decoded.len();
+    text.extend_from_slice(&decoded);
+    text.extend_from_slice(&data[origin.end..after]);
+    Some(Layer {
+        kind,
+        text,
+        region,
+        origin,
+    })
+}
+
+/// One pass for `\` and `%`. A `%XX` escape or a `\x`/`\u` escape is
+/// read wherever it is (it can hide a keyword's letters); any other string
+/// escape only inside `areas` (sorted), where a keyword was seen.
+fn escaped_spans(
+    data: &[u8],
+    areas: &[Range<usize>],
+    push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind),
+) {
+    let (mut escapes_done, mut url_done) = (0, 0);
+    let mut next_area = 0;
+    for at in memchr::memchr2_iter(b'\\', b'%', data) {
+        if data[at] == b'%' {
+            if at >= url_done && is_escape(data, at) {
+                url_done = url_run(data, at, url_done, push);
+            }
+            continue;
+        }
+        if at < escapes_done {
+            continue;
+        }
+        while areas.get(next_area).is_some_and(|a| a.end <= at) {
+            next_area += 1;
+        }
+        let in_area = areas.get(next_area).is_some_and(|a| a.start <= at);
+        if in_area || matches!(data.get(at + 1), Some(b'x' | b'u' | b'U')) {
+            escapes_done = escape_line(data, at, push);
+        }
+    }
+}
+
+/// Literals joined by `+` inside `area` of `data`.
+fn joined_spans(
+    data: &[u8],
+    area: Range<usize>,
+    push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind),
+) {
+    let mut done = 0;
+    for plus in memchr::memchr_iter(b'+', &data[area.clone()]) {
+        let plus = area.start + plus;
+        if plus >= done
+            && let Some(end) = joined_at(data, plus, push)
+        {
+            done = end;
+        }
+    }
 }
 
 /// Bytes that may appear in base64 of either alphabet (padding aside).
@@ -209,7 +361,7 @@ fn base64_runs(data: &[u8], mut found: impl FnMut(Range<usize>)) {
 /// or JSON value (Kubernetes `data:`, Docker `auth`, a base64 PEM file).
 /// Binary (images, hashes, compressed data, most identifiers read as
 /// base64) is left alone.
-fn base64_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind)) {
+fn base64_spans(data: &[u8], offset: usize, push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind)) {
     base64_runs(data, |run| {
         let text = &data[run.clone()];
         let url = text.iter().any(|&b| b == b'-' || b == b'_');
@@ -235,7 +387,7 @@ fn base64_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind))
             && decoded.len() >= 12
             && mostly_text(&decoded)
         {
-            push(run, decoded, Kind::Base64);
+            push(run.start + offset..run.end + offset, decoded, Kind::Base64);
         }
     });
 }
@@ -258,41 +410,44 @@ fn is_url_byte(b: u8) -> bool {
     b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\')
 }
 
-/// Percent-encoded spans (`%3D`, `%2F`, `%40`): each run of URL bytes that
-/// holds a `%XX` escape, decoded when the result is text.
-fn url_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind)) {
-    let mut done = 0;
-    for at in memchr::memchr_iter(b'%', data) {
-        if at < done || !is_escape(data, at) {
-            continue;
-        }
-        let floor = at.saturating_sub(4096);
-        let start = data[floor..at]
-            .iter()
-            .rposition(|&b| !is_url_byte(b))
-            .map_or(floor, |p| floor + p + 1);
-        let ceil = (at + 4096).min(data.len());
-        let end = data[at..ceil]
-            .iter()
-            .position(|&b| !is_url_byte(b))
-            .map_or(ceil, |p| at + p);
-        done = end;
-        let run = &data[start..end];
-        let mut out = Vec::with_capacity(run.len());
-        let mut i = 0;
-        while i < run.len() {
-            if run[i] == b'%' && is_escape(run, i) {
-                out.push(hex_value(run[i + 1]) << 4 | hex_value(run[i + 2]));
-                i += 3;
-            } else {
-                out.push(run[i]);
-                i += 1;
-            }
-        }
-        if out.len() >= 8 && mostly_text(&out) {
-            push(start..end, out, Kind::Url);
+/// The longest stretch either side of a `%XX` escape read as one URL.
+const URL_REACH: usize = 512;
+
+/// The percent-encoded span around the escape at `at` (`%3D`, `%2F`,
+/// `%40`): the run of URL bytes holding it, no further back than `done`,
+/// decoded when the result is text. Returns where the run ends.
+fn url_run(
+    data: &[u8],
+    at: usize,
+    done: usize,
+    push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind),
+) -> usize {
+    let floor = at.saturating_sub(URL_REACH).max(done);
+    let start = data[floor..at]
+        .iter()
+        .rposition(|&b| !is_url_byte(b))
+        .map_or(floor, |p| floor + p + 1);
+    let ceil = (at + URL_REACH).min(data.len());
+    let end = data[at..ceil]
+        .iter()
+        .position(|&b| !is_url_byte(b))
+        .map_or(ceil, |p| at + p);
+    let run = &data[start..end];
+    let mut out = Vec::with_capacity(run.len());
+    let mut i = 0;
+    while i < run.len() {
+        if run[i] == b'%' && is_escape(run, i) {
+            out.push(hex_value(run[i + 1]) << 4 | hex_value(run[i + 2]));
+            i += 3;
+        } else {
+            out.push(run[i]);
+            i += 1;
         }
     }
+    if out.len() >= 8 && mostly_text(&out) {
+        push(start..end, out, Kind::Url);
+    }
+    end
 }
 
 /// Whether `data[at]` starts a `%XX` escape.
@@ -405,50 +560,48 @@ fn lone_literal(data: &[u8], line: Range<usize>) -> Option<Literal> {
     (l.open == line.start + lead && (rest.is_empty() || rest == b",")).then_some(l)
 }
 
-/// String literals with escapes, decoded. Consecutive lines that are each
-/// one literal (a notebook cell's lines, a JSON array) are joined into one
-/// span, so a PEM key written line by line is read whole.
-fn escape_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind)) {
-    let mut pos = 0;
-    while pos < data.len()
-        && let Some(p) = memchr::memchr(b'\\', &data[pos..])
-    {
-        let at = pos + p;
-        let line_start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
-        let mut line = line_at(data, line_start);
-        pos = line.end + 1;
-        if let Some(first) = lone_literal(data, line.clone()) {
-            let mut joined = Vec::new();
-            let mut last = first;
-            let mut lines = 0;
-            let mut next = Some(first);
-            while let Some(l) = next {
-                joined.extend(
-                    unescape(&data[l.content()]).unwrap_or_else(|| data[l.content()].to_vec()),
-                );
-                last = l;
-                lines += 1;
-                if line.end >= data.len() || lines >= MAX_JOINED_LINES {
-                    break;
-                }
-                let following = line_at(data, line.end + 1);
-                next = lone_literal(data, following.clone());
-                if next.is_some() {
-                    line = following;
-                }
-            }
-            pos = line.end + 1;
-            if lines > 1 || joined != data[first.content()] {
-                push(first.open + 1..last.close - 1, joined, Kind::Escapes);
-            }
-            continue;
-        }
+/// The escape at `at`, read with the string literals of its line: each
+/// literal with escapes decoded. When the line is one literal and nothing
+/// else, it and the following such lines (a notebook cell's lines, a JSON
+/// array) are joined into one span, so a PEM key written line by line is
+/// read whole. Returns where the lines read end.
+fn escape_line(
+    data: &[u8],
+    at: usize,
+    push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind),
+) -> usize {
+    let line_start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
+    let mut line = line_at(data, line_start);
+    let Some(first) = lone_literal(data, line.clone()) else {
         literals(data, line.clone(), |l| {
             if let Some(decoded) = unescape(&data[l.content()]) {
                 push(l.content(), decoded, Kind::Escapes);
             }
         });
+        return line.end;
+    };
+    let mut joined = Vec::new();
+    let mut last = first;
+    let mut lines = 0;
+    let mut next = Some(first);
+    while let Some(l) = next {
+        let content = &data[l.content()];
+        joined.extend(unescape(content).unwrap_or_else(|| content.to_vec()));
+        last = l;
+        lines += 1;
+        if line.end >= data.len() || lines >= MAX_JOINED_LINES {
+            break;
+        }
+        let following = line_at(data, line.end + 1);
+        next = lone_literal(data, following.clone());
+        if next.is_some() {
+            line = following;
+        }
     }
+    if lines > 1 || joined != data[first.content()] {
+        push(first.open + 1..last.close - 1, joined, Kind::Escapes);
+    }
+    line.end
 }
 
 /// Skips spaces and tabs, and at most one line break, forwards from `at`.
@@ -484,75 +637,96 @@ fn skip_blank_back(data: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The literal whose closing quote is `data[close - 1]`, found on its line.
+/// The longest literal read when looking for its other end.
+const LITERAL_REACH: usize = 4096;
+
+/// The literal whose closing quote is `data[close - 1]`: back to the same
+/// quote not escaped by a backslash, on the same line.
 fn literal_ending_at(data: &[u8], close: usize) -> Option<Literal> {
     let quote = *data.get(close.checked_sub(1)?)?;
     if quote != b'"' && quote != b'\'' {
         return None;
     }
-    let line_start = memchr::memrchr(b'\n', &data[..close - 1]).map_or(0, |p| p + 1);
-    let mut hit = None;
-    literals(data, line_start..close, |l| {
-        if l.close == close {
-            hit = Some(l);
+    let floor = close.saturating_sub(LITERAL_REACH);
+    let mut i = close - 1;
+    while i > floor {
+        i -= 1;
+        match data[i] {
+            b'\n' => return None,
+            b if b == quote => {
+                let slashes = data[floor..i]
+                    .iter()
+                    .rev()
+                    .take_while(|&&b| b == b'\\')
+                    .count();
+                if slashes % 2 == 0 {
+                    return Some(Literal { open: i, close });
+                }
+            }
+            _ => {}
         }
-    });
-    hit
+    }
+    None
 }
 
-/// The literal opening at `data[open]`.
+/// The literal opening at `data[open]`: on to the same quote, escapes
+/// honoured, on the same line.
 fn literal_starting_at(data: &[u8], open: usize) -> Option<Literal> {
     let quote = *data.get(open)?;
     if quote != b'"' && quote != b'\'' {
         return None;
     }
-    let line = line_at(data, open);
-    let mut hit = None;
-    literals(data, open..line.end, |l| {
-        if hit.is_none() && l.open == open {
-            hit = Some(l);
+    let ceil = (open + LITERAL_REACH).min(data.len());
+    let mut j = open + 1;
+    while j < ceil {
+        match data[j] {
+            b'\n' => return None,
+            b'\\' => j += 2,
+            b if b == quote => return Some(Literal { open, close: j + 1 }),
+            _ => j += 1,
         }
-    });
-    hit
+    }
+    None
 }
 
-/// Literals joined by `+` (`"ghp_abc" + "def"`, also across a line break),
-/// read as one: the joined content, quoted, in place of the chain. Only
-/// joins where neither side of a `+` is blank: a message split at a space is
-/// prose, a value split mid-word is what hides a token.
-fn joined_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind)) {
-    let mut done = 0;
-    for plus in memchr::memchr_iter(b'+', data) {
-        if plus < done {
-            continue;
+/// Literals joined by `+` at `plus` (`"ghp_abc" + "def"`, also across a
+/// line break), read as one: the joined content, quoted, in place of the
+/// chain. Only joins where neither side of a `+` is blank: a message split
+/// at a space is prose, a value split mid-word is what hides a token.
+/// Returns where the chain ends, `None` when `plus` joins no literals.
+fn joined_at(
+    data: &[u8],
+    plus: usize,
+    push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind),
+) -> Option<usize> {
+    // The cheap test first: a quote on each side, blanks aside.
+    let before = skip_blank_back(data, plus);
+    let after = skip_blank_forward(data, plus + 1);
+    if !matches!(data.get(before.checked_sub(1)?), Some(b'"' | b'\''))
+        || !matches!(data.get(after), Some(b'"' | b'\''))
+    {
+        return None;
+    }
+    let first = literal_ending_at(data, before)?;
+    let mut chain = vec![first];
+    let mut at = plus;
+    while let Some(next) = literal_starting_at(data, skip_blank_forward(data, at + 1)) {
+        chain.push(next);
+        let after = skip_blank_forward(data, next.close);
+        if data.get(after) != Some(&b'+') || chain.len() >= MAX_JOINED_LINES {
+            break;
         }
-        let Some(first) = literal_ending_at(data, skip_blank_back(data, plus)) else {
-            continue;
-        };
-        let mut chain = vec![first];
-        let mut at = plus;
-        while let Some(next) = literal_starting_at(data, skip_blank_forward(data, at + 1)) {
-            chain.push(next);
-            let after = skip_blank_forward(data, next.close);
-            if data.get(after) != Some(&b'+') || chain.len() >= MAX_JOINED_LINES {
-                break;
-            }
-            at = after;
-        }
-        let last = *chain.last().expect("chain starts with one literal");
-        done = last.close;
-        if chain.len() < 2 {
-            continue;
-        }
-        let glued = chain.windows(2).all(|pair| {
+        at = after;
+    }
+    let last = *chain.last().expect("chain starts with one literal");
+    let glued = chain.len() >= 2
+        && chain.windows(2).all(|pair| {
             let left = &data[pair[0].content()];
             let right = &data[pair[1].content()];
             left.last().is_some_and(|b| !b.is_ascii_whitespace())
                 && right.first().is_some_and(|b| !b.is_ascii_whitespace())
         });
-        if !glued {
-            continue;
-        }
+    if glued {
         let mut joined = vec![data[first.open]];
         for l in &chain {
             joined.extend_from_slice(&data[l.content()]);
@@ -560,6 +734,7 @@ fn joined_spans(data: &[u8], push: &mut impl FnMut(Range<usize>, Vec<u8>, Kind))
         joined.push(data[first.open]);
         push(first.open..last.close, joined, Kind::Joined);
     }
+    Some(last.close)
 }
 
 /// YAML block scalars (`key: |`, `key: >-` …) with their value on the
@@ -639,8 +814,17 @@ mod tests {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+    /// Every span, with base64 and YAML searched throughout, as layers.
     fn all(data: &[u8]) -> Vec<Layer> {
-        layers(data, 0..data.len(), &mut Budget::default())
+        let options = Options {
+            base64_everywhere: true,
+            yaml: true,
+        };
+        let mut budget = Budget::default();
+        spans(data, 0..data.len(), &[0..data.len()], options, &mut budget)
+            .into_iter()
+            .filter_map(|s| layer(data, s, &mut budget))
+            .collect()
     }
 
     fn decoded(l: &Layer) -> &[u8] {
@@ -738,6 +922,49 @@ mod tests {
     }
 
     #[test]
+    fn only_letter_hiding_escapes_are_read_outside_areas() {
+        let data = b"a = \"x\\x41y\\n\" + \"b\"\nb = \"line\\nnext\"\nc = \"ab\"+\"cd\"\n";
+        let mut budget = Budget::default();
+        let got = spans(data, 0..data.len(), &[], Options::default(), &mut budget);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].decoded, b"xAy\n");
+        let everywhere = spans(
+            data,
+            0..data.len(),
+            &[0..data.len()],
+            Options::default(),
+            &mut budget,
+        );
+        assert_eq!(everywhere.len(), 4, "{everywhere:?}");
+    }
+
+    #[test]
+    fn base64_pem_is_read_anywhere_other_base64_only_in_areas() {
+        let pem = STANDARD
+            .encode("-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkq\n-----END PRIVATE KEY-----\n");
+        let other = STANDARD.encode("user:Zq8mR2xW4nT6yB1vK3cJ");
+        let data = format!("x = '{pem}'\ny = '{other}'\n");
+        let mut budget = Budget::default();
+        let got = spans(
+            data.as_bytes(),
+            0..data.len(),
+            &[],
+            options_for("a.js"),
+            &mut budget,
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].decoded.starts_with(b"-----BEGIN"));
+        let got = spans(
+            data.as_bytes(),
+            0..data.len(),
+            &[],
+            options_for("k8s/secret.yaml"),
+            &mut budget,
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
     fn positions_map_back() {
         let l = Layer {
             kind: Kind::Base64,
@@ -756,9 +983,11 @@ mod tests {
         let line = format!("v: {}\n", STANDARD.encode("user:Zq8mR2xW4nT6yB1vK3cJ"));
         let data = line.repeat(100_000);
         let mut budget = Budget::default();
-        let got = layers(data.as_bytes(), 0..data.len(), &mut budget);
+        let options = options_for("secret.yaml");
+        let got = spans(data.as_bytes(), 0..data.len(), &[], options, &mut budget);
         assert!(budget.exhausted());
-        let total: usize = got.iter().map(|l| l.text.len()).sum();
+        let total: usize = got.iter().map(|s| s.decoded.len()).sum();
         assert!(total <= BUDGET);
+        assert!(got.len() < 100_000);
     }
 }

@@ -115,6 +115,12 @@ impl Engine {
     /// decoded is reported at the encoded text, and says how it was found.
     pub fn scan(&self, path: &str, data: &[u8]) -> Result<Vec<Finding>, EngineError> {
         let (windows, specific_hits) = self.keyword_windows(path, data);
+        let decoded = if self.decode_layers {
+            let mut budget = decode::Budget::default();
+            self.layer_hits(path, data, 0..data.len(), &windows, 1, &mut budget)?
+        } else {
+            Vec::new()
+        };
         let mut hits: Vec<Hit> = self
             .kept(path, data, windows, &specific_hits)?
             .into_iter()
@@ -124,11 +130,7 @@ impl Engine {
                 decoded: None,
             })
             .collect();
-        if self.decode_layers {
-            let mut budget = decode::Budget::default();
-            let decoded = self.layer_hits(path, data, 0..data.len(), 1, &mut budget)?;
-            self.merge_decoded(data, &mut hits, decoded);
-        }
+        self.merge_decoded(data, &mut hits, decoded);
         Ok(self.findings(path, data, hits))
     }
 
@@ -188,45 +190,35 @@ impl Engine {
     }
 
     /// What the rules find in the decoding layers of `parent` whose encoded
-    /// spans lie in `within`, with positions in `parent`. A layer is scanned
-    /// only when a keyword falls in or beside its decoded text; layers of
+    /// spans lie in `within`, with positions in `parent`. `windows` are the
+    /// parent's keyword windows: base64 is looked for inside them (outside
+    /// configuration files), and a span is scanned only when a keyword falls
+    /// in its decoded bytes or a window covers its encoded ones. Layers of
     /// layers are read down to [`decode::MAX_DEPTH`].
     fn layer_hits(
         &self,
         path: &str,
         parent: &[u8],
         within: std::ops::Range<usize>,
+        windows: &[Window],
         depth: usize,
         budget: &mut decode::Budget,
     ) -> Result<Vec<Hit>, EngineError> {
+        let areas = decode::union_sorted(windows.iter().map(|w| w.start..w.end).collect());
+        let options = decode::options_for(path);
         let mut out = Vec::new();
-        for layer in decode::layers(parent, within, budget) {
-            let region = layer.region.clone();
-            let mut found = Vec::new();
-            let (windows, specific_hits) = self.keyword_windows(path, &layer.text);
-            if windows
-                .iter()
-                .any(|w| w.start < region.end && region.start < w.end)
-            {
-                for k in self.kept(path, &layer.text, windows, &specific_hits)? {
-                    let c = &k.candidate;
-                    if c.secret_start < region.end && region.start < c.secret_end {
-                        found.push(Hit {
-                            secret: Secret::new(&layer.text[c.secret_start..c.secret_end]),
-                            kept: k,
-                            decoded: Some(layer.kind.label().to_string()),
-                        });
-                    }
-                }
+        for span in decode::spans(parent, within, &areas, options, budget) {
+            // The first area ending after the span starts is the only one
+            // that can overlap it: the areas are disjoint and sorted.
+            let next = areas.partition_point(|a| a.end <= span.origin.start);
+            let covered = areas.get(next).is_some_and(|a| a.start < span.origin.end);
+            if !covered && !self.has_keyword(&span.decoded) {
+                continue;
             }
-            if depth < decode::MAX_DEPTH {
-                for mut h in self.layer_hits(path, &layer.text, region, depth + 1, budget)? {
-                    let inner = h.decoded.take().unwrap_or_default();
-                    h.decoded = Some(format!("{}, then {inner}", layer.kind.label()));
-                    found.push(h);
-                }
-            }
-            for mut h in found {
+            let Some(layer) = decode::layer(parent, span, budget) else {
+                break;
+            };
+            for mut h in self.hits_in_layer(path, &layer, depth, budget)? {
                 let c = &mut h.kept.candidate;
                 (c.secret_start, c.secret_end) = (
                     layer.start_in_parent(c.secret_start),
@@ -237,6 +229,55 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// What the rules find in one layer's decoded bytes (positions in the
+    /// layer's text), and in its own layers below it.
+    fn hits_in_layer(
+        &self,
+        path: &str,
+        layer: &decode::Layer,
+        depth: usize,
+        budget: &mut decode::Budget,
+    ) -> Result<Vec<Hit>, EngineError> {
+        let region = layer.region.clone();
+        let (windows, specific_hits) = self.keyword_windows(path, &layer.text);
+        let mut found = Vec::new();
+        if depth < decode::MAX_DEPTH {
+            let inner = self.layer_hits(
+                path,
+                &layer.text,
+                region.clone(),
+                &windows,
+                depth + 1,
+                budget,
+            )?;
+            for mut h in inner {
+                let how = h.decoded.take().unwrap_or_default();
+                h.decoded = Some(format!("{}, then {how}", layer.kind.label()));
+                found.push(h);
+            }
+        }
+        for k in self.kept(path, &layer.text, windows, &specific_hits)? {
+            let c = &k.candidate;
+            if c.secret_start < region.end && region.start < c.secret_end {
+                found.push(Hit {
+                    secret: Secret::new(&layer.text[c.secret_start..c.secret_end]),
+                    kept: k,
+                    decoded: Some(layer.kind.label().to_string()),
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Whether any rule keyword occurs in `bytes`.
+    fn has_keyword(&self, bytes: &[u8]) -> bool {
+        let mut any = false;
+        self.rules
+            .keyword_searcher()
+            .for_each_match(bytes, |_, _, _| any = true);
+        any
     }
 
     /// Adds what only the decoding layers found to `hits`. A decoded hit over
