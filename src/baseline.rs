@@ -351,6 +351,7 @@ mod tests {
             secret: Secret::new(secret.as_bytes()),
             note: None,
             patterned: false,
+            decoded: None,
             origin: Origin::File,
         }
     }

@@ -130,6 +130,10 @@ pub struct Finding {
     /// The value counts up or down like a fixture (`abcd1234…`) and was
     /// reported at low instead of being dropped; see `filters::Placeholder`.
     pub patterned: bool,
+    /// How the secret was decoded (`base64-decoded`, `URL-decoded, then
+    /// base64-decoded` …) when it was found in a decoding layer; its
+    /// position is then the encoded text's.
+    pub decoded: Option<String>,
     pub origin: Origin,
 }
 
@@ -167,7 +171,7 @@ mod tests {
     #[test]
     fn redaction_never_shows_the_whole_secret() {
         for s in [
-            "ghp_R2d9kQ7mZx4Lp0sWv8Tb3Nc6Yh1Jf5Ua9Ge2",
+            "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",
             "sk-ant-admin01-abcdefghijklmnopqrstuvwxyz0123456789",
             "hunter2",
             "P@ssw0rd$1",
@@ -179,7 +183,7 @@ mod tests {
             assert!(!r.contains(s));
         }
         assert_eq!(
-            Secret::new(b"ghp_R2d9kQ7mZx4Lp0sWv8Tb3Nc6Yh1Jf5Ua9Ge2").redacted(),
+            Secret::new(b"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").redacted(),
             "ghp_R2…(40 chars)"
         );
         assert_eq!(Secret::new(b"hunter2").redacted(), "…(7 chars)");
@@ -187,7 +191,7 @@ mod tests {
 
     #[test]
     fn debug_is_redacted() {
-        let s = Secret::new(b"ghp_R2d9kQ7mZx4Lp0sWv8Tb3Nc6Yh1Jf5Ua9Ge2");
+        let s = Secret::new(b"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");
         assert!(!format!("{s:?}").contains("kQ7mZx4"));
     }
 }

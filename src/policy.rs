@@ -68,6 +68,7 @@ impl Change {
             secret: Secret::new(self.what.as_bytes()),
             note: None,
             patterned: false,
+            decoded: None,
             origin: Origin::Commit {
                 id: head.to_string(),
                 date: None,

@@ -10,7 +10,7 @@ use super::verdict::{Matched, Verdict};
 use crate::rules::schema::Classifier;
 use crate::tier::Tier;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Applies `classifier` to a match given the rule's tier.
@@ -34,12 +34,33 @@ fn now_unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Base64url or standard base64, padded or not, stray trailing bits
+/// allowed: a token's parts are judged by what they decode to, not by how
+/// strictly their encoder padded them.
 fn decode_b64url(part: &[u8]) -> Option<Vec<u8>> {
-    let trimmed: Vec<u8> = part.iter().copied().filter(|b| *b != b'=').collect();
-    URL_SAFE_NO_PAD
-        .decode(&trimmed)
-        .ok()
-        .or_else(|| STANDARD.decode(part).ok())
+    super::checksum::decode_base64(part)
+}
+
+/// What one dot-separated part of a JWT decodes to.
+enum JwtPart {
+    /// A JSON object, as a header or claims set is.
+    Json(serde_json::Value),
+    /// Base64url of text that opens like a JSON object (`{"`) but does not
+    /// parse: damaged, cut, or fabricated.
+    Broken,
+    /// Anything else: not a JWT part.
+    Other,
+}
+
+fn jwt_part(part: &[u8]) -> JwtPart {
+    let Some(raw) = decode_b64url(part) else {
+        return JwtPart::Other;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&raw) {
+        Ok(v) if v.is_object() => JwtPart::Json(v),
+        _ if raw.starts_with(b"{\"") => JwtPart::Broken,
+        _ => JwtPart::Other,
+    }
 }
 
 fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
@@ -48,19 +69,26 @@ fn jwt(secret: &[u8], rule_tier: Tier) -> Verdict {
         return Verdict::Reject;
     };
     let signature = parts.next().unwrap_or(b"");
-    let json = |part: &[u8]| {
-        decode_b64url(part)
-            .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
-            .filter(serde_json::Value::is_object)
-    };
-    // A header or payload cut short (or mangled in a copy) still leaves a
-    // token if the other part reads; neither reading means it is not a JWT.
-    let (header, claims) = match (json(header), json(payload)) {
-        (None, None) => return Verdict::Reject,
-        (h, c) => (
-            h.unwrap_or(serde_json::Value::Null),
-            c.unwrap_or(serde_json::Value::Null),
-        ),
+    let (header, claims) = match (jwt_part(header), jwt_part(payload)) {
+        (JwtPart::Json(h), JwtPart::Json(c)) if h.get("alg").is_some_and(|a| a.is_string()) => {
+            (h, c)
+        }
+        // A header that parses but names no algorithm is JSON that happens
+        // to be base64url-encoded and dotted, not a JWT.
+        (JwtPart::Json(h), _) if h.get("alg").is_none() => return Verdict::Reject,
+        (JwtPart::Other, _) | (_, JwtPart::Other) => return Verdict::Reject,
+        // Both parts open as JSON objects do, but one does not parse: the
+        // structure of a token that was mangled in a copy or made up for a
+        // test. Reported, below the blocking tiers.
+        _ => {
+            return Verdict::Retier {
+                tier: Tier::Low,
+                provider: None,
+                note: "JWT-shaped, but its header or payload does not parse as JSON \
+                       (mangled or fabricated); reported at low, not blocking"
+                    .into(),
+            };
+        }
     };
     // A real signature is at least 22 base64url characters (HS256 gives 43);
     // `.signature` or `.sig` marks a documentation example.
@@ -233,14 +261,31 @@ fn openssh(secret: &[u8], rule_tier: Tier) -> Verdict {
     }
 }
 
-/// A PEM private key: the armour's `ENCRYPTED` marks a passphrase-protected
-/// PKCS#8 or legacy key; an OpenSSH key says so inside its body instead.
+/// A PEM private key, its armour read: BEGIN and END must name the same
+/// label, and a body cut short (`...`) or holding a placeholder is not a key
+/// (documentation shows keys that way). The armour's `ENCRYPTED` marks a
+/// passphrase-protected PKCS#8 or legacy key; an OpenSSH key says so inside
+/// its body instead.
 fn pem(secret: &[u8], rule_tier: Tier) -> Verdict {
-    let head = &secret[..secret.len().min(200)];
-    if memchr::memmem::find(head, b"OPENSSH PRIVATE KEY").is_some() {
+    let (Some(begin), Some(end)) = (
+        armour_label(secret, b"-----BEGIN "),
+        armour_label(secret, b"-----END "),
+    ) else {
+        return Verdict::Reject;
+    };
+    if begin != end {
+        return Verdict::Reject;
+    }
+    let body = pem_body(secret);
+    if placeholder_body(body) {
+        return Verdict::Reject;
+    }
+    if begin == b"OPENSSH PRIVATE KEY" {
         return openssh(secret, rule_tier);
     }
-    if memchr::memmem::find(head, b"ENCRYPTED").is_some() {
+    if memchr::memmem::find(begin, b"ENCRYPTED").is_some()
+        || memchr::memmem::find(body, b"Proc-Type: 4,ENCRYPTED").is_some()
+    {
         Verdict::Retier {
             tier: rule_tier.lowered(),
             provider: None,
@@ -251,9 +296,75 @@ fn pem(secret: &[u8], rule_tier: Tier) -> Verdict {
     }
 }
 
+/// The label of the first armour line starting with `marker` (`RSA PRIVATE
+/// KEY` in `-----BEGIN RSA PRIVATE KEY-----`); the last such line for END.
+fn armour_label<'a>(secret: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
+    let at = if marker.starts_with(b"-----END") {
+        memchr::memmem::rfind(secret, marker)?
+    } else {
+        memchr::memmem::find(secret, marker)?
+    };
+    let rest = &secret[at + marker.len()..];
+    let close = memchr::memmem::find(rest, b"-----")?;
+    Some(rest[..close].trim_ascii())
+}
+
+/// The bytes between the BEGIN armour line and the END one.
+fn pem_body(secret: &[u8]) -> &[u8] {
+    let after_begin = memchr::memmem::find(secret, b"-----BEGIN ")
+        .and_then(|at| {
+            let from = at + 11;
+            memchr::memmem::find(&secret[from..], b"-----").map(|c| from + c + 5)
+        })
+        .unwrap_or(0);
+    let before_end = memchr::memmem::rfind(secret, b"-----END ").unwrap_or(secret.len());
+    &secret[after_begin.min(before_end)..before_end]
+}
+
+/// Whether a PEM body is a stand-in rather than key material: cut short
+/// with an ellipsis, a `<placeholder>`, filler, or too little base64 to hold
+/// any key (an Ed25519 PKCS#8 key, the smallest, is 64 characters).
+fn placeholder_body(body: &[u8]) -> bool {
+    let lower = body.to_ascii_lowercase();
+    let has = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
+    if [
+        "...",
+        "\u{2026}",
+        "<",
+        ">",
+        "redacted",
+        "placeholder",
+        "your-",
+        "your_",
+        "your ",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
+        return true;
+    }
+    // The base64 left once header lines (`DEK-Info: …`), JSON escapes
+    // (`\n`) and the quotes and punctuation of code that splits a key
+    // across lines are removed.
+    let unescaped = String::from_utf8_lossy(body)
+        .replace("\\n", "\n")
+        .replace("\\r", "");
+    let base64: Vec<u8> = unescaped
+        .lines()
+        .filter(|line| !line.contains(':'))
+        .flat_map(str::bytes)
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .collect();
+    let mut seen = [false; 256];
+    base64.iter().for_each(|&b| seen[b as usize] = true);
+    let distinct = seen.iter().filter(|&&s| s).count();
+    base64.len() < 40 || distinct < 16 || memchr::memmem::find(&lower, b"xxxxxxxx").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn m(secret: &[u8]) -> Matched<'_> {
         Matched {

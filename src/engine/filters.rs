@@ -470,7 +470,7 @@ mod tests {
     fn random_tokens_are_not_placeholders() {
         for s in [
             "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
-            "ghp_R2d9kQ7mZx4Lp0sWv8Tb3Nc6Yh1Jf5Ua9Ge2",
+            "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",
             "ded7db27a4558eea9bbf0bf36e0e8521618f366c",
             "P@ssw0rd$1",
             // A short counting run inside a random value is kept.

@@ -13,9 +13,11 @@
 //! a specific rule matched the same text.
 
 mod assignment;
+pub mod checksum;
 pub mod classify;
 pub mod context;
 mod credential;
+pub mod decode;
 pub mod filters;
 pub mod keywords;
 pub mod proximity;
@@ -64,6 +66,10 @@ pub struct Engine {
     /// A server judging a push ignores them: a marker that arrives in the
     /// push must not accept its own finding.
     pub inline_markers: bool,
+    /// Whether decoding layers (base64, URL and string escapes, YAML block
+    /// scalars, joined literals) are scanned too. Always on in the product;
+    /// off to measure what they add.
+    pub decode_layers: bool,
 }
 
 /// Where one rule's regex runs: bytes around its keyword hits.
@@ -91,6 +97,7 @@ impl Engine {
             allow,
             value_filters: true,
             inline_markers: true,
+            decode_layers: true,
         }
     }
 
@@ -108,12 +115,40 @@ impl Engine {
     }
 
     /// Scans `data`, the content of the file at `path` (relative, `/`-separated).
+    ///
+    /// The bytes are scanned as they are, then (unless turned off) through
+    /// their decoding layers (see [`decode`]): a credential found only once
+    /// decoded is reported at the encoded text, and says how it was found.
     pub fn scan(&self, path: &str, data: &[u8]) -> Result<Vec<Finding>, EngineError> {
-        let (windows, mut specific_hits) = self.keyword_windows(path, data);
-        specific_hits.sort_unstable();
-        if windows.is_empty() {
-            return Ok(Vec::new());
-        }
+        let (windows, specific_hits) = self.keyword_windows(path, data);
+        let decoded = if self.decode_layers {
+            let mut budget = decode::Budget::default();
+            self.layer_hits(path, data, 0..data.len(), &windows, 1, &mut budget)?
+        } else {
+            Vec::new()
+        };
+        let mut hits: Vec<Hit> = self
+            .kept(path, data, windows, &specific_hits)?
+            .into_iter()
+            .map(|k| Hit {
+                secret: Secret::new(&data[k.candidate.secret_start..k.candidate.secret_end]),
+                kept: k,
+                decoded: None,
+            })
+            .collect();
+        self.merge_decoded(data, &mut hits, decoded);
+        Ok(self.findings(path, data, hits))
+    }
+
+    /// The candidates of the rules' regexes inside their windows, judged and
+    /// with shadowed catch-alls dropped.
+    fn kept(
+        &self,
+        path: &str,
+        data: &[u8],
+        windows: Vec<Window>,
+        specific_hits: &[(usize, usize)],
+    ) -> Result<Vec<Kept>, EngineError> {
         let mut candidates = Vec::new();
         for Window {
             rule: rule_index,
@@ -151,7 +186,147 @@ impl Engine {
                 }
             }
         }
-        Ok(self.findings(path, data, candidates, &specific_hits))
+        candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
+        let kept: Vec<Kept> = candidates
+            .into_iter()
+            .filter_map(|c| self.judge(path, data, c, specific_hits))
+            .collect();
+        Ok(drop_shadowed(&self.rules, kept, specific_hits))
+    }
+
+    /// What the rules find in the decoding layers of `parent` whose encoded
+    /// spans lie in `within`, with positions in `parent`. `windows` are the
+    /// parent's keyword windows: base64 is looked for inside them (outside
+    /// configuration files), and a span is scanned only when a keyword falls
+    /// in its decoded bytes or a window covers its encoded ones. Layers of
+    /// layers are read down to [`decode::MAX_DEPTH`].
+    fn layer_hits(
+        &self,
+        path: &str,
+        parent: &[u8],
+        within: std::ops::Range<usize>,
+        windows: &[Window],
+        depth: usize,
+        budget: &mut decode::Budget,
+    ) -> Result<Vec<Hit>, EngineError> {
+        let areas = decode::union_sorted(windows.iter().map(|w| w.start..w.end).collect());
+        let options = decode::options_for(path);
+        let mut out = Vec::new();
+        for span in decode::spans(parent, within, &areas, options, budget) {
+            // The first area ending after the span starts is the only one
+            // that can overlap it: the areas are disjoint and sorted.
+            let next = areas.partition_point(|a| a.end <= span.origin.start);
+            let covered = areas.get(next).is_some_and(|a| a.start < span.origin.end);
+            if !covered && !self.has_keyword(&span.decoded) {
+                continue;
+            }
+            let Some(layer) = decode::layer(parent, span, budget) else {
+                break;
+            };
+            for mut h in self.hits_in_layer(path, &layer, depth, budget)? {
+                let c = &mut h.kept.candidate;
+                (c.secret_start, c.secret_end) = (
+                    layer.start_in_parent(c.secret_start),
+                    layer.end_in_parent(c.secret_end),
+                );
+                c.key = None;
+                out.push(h);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the rules find in one layer's decoded bytes (positions in the
+    /// layer's text), and in its own layers below it.
+    fn hits_in_layer(
+        &self,
+        path: &str,
+        layer: &decode::Layer,
+        depth: usize,
+        budget: &mut decode::Budget,
+    ) -> Result<Vec<Hit>, EngineError> {
+        let region = layer.region.clone();
+        let (windows, specific_hits) = self.keyword_windows(path, &layer.text);
+        let mut found = Vec::new();
+        if depth < decode::MAX_DEPTH {
+            let inner = self.layer_hits(
+                path,
+                &layer.text,
+                region.clone(),
+                &windows,
+                depth + 1,
+                budget,
+            )?;
+            for mut h in inner {
+                let how = h.decoded.take().unwrap_or_default();
+                h.decoded = Some(format!("{}, then {how}", layer.kind.label()));
+                found.push(h);
+            }
+        }
+        for k in self.kept(path, &layer.text, windows, &specific_hits)? {
+            let c = &k.candidate;
+            if c.secret_start < region.end && region.start < c.secret_end {
+                found.push(Hit {
+                    secret: Secret::new(&layer.text[c.secret_start..c.secret_end]),
+                    kept: k,
+                    decoded: Some(layer.kind.label().to_string()),
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Whether any rule keyword occurs in `bytes`.
+    fn has_keyword(&self, bytes: &[u8]) -> bool {
+        let mut any = false;
+        self.rules
+            .keyword_searcher()
+            .for_each_match(bytes, |_, _, _| any = true);
+        any
+    }
+
+    /// Adds what only the decoding layers found to `hits`. A decoded hit over
+    /// the same text as a plain one replaces it only when it explains more
+    /// (a specific rule over a catch-all, a higher tier, or another rule of
+    /// the same rank reading what the plain hit only saw encoded); decoded
+    /// hits are suppressed by an allow marker at the encoded text.
+    fn merge_decoded(&self, data: &[u8], hits: &mut Vec<Hit>, decoded: Vec<Hit>) {
+        let rank = |h: &Hit| {
+            let fallback = self.rules.get(h.kept.candidate.rule as usize).fallback;
+            (!fallback, h.kept.tier)
+        };
+        let plain = hits.len();
+        for d in decoded {
+            let (start, end) = d.kept.span();
+            if self.inline_markers && filters::suppressed_inline(data, start, end) {
+                continue;
+            }
+            let overlapping = |h: &Hit| {
+                let (s, e) = h.kept.span();
+                s < end.max(start + 1) && start < e.max(s + 1)
+            };
+            let same = hits[plain..].iter().any(|h| {
+                h.kept.candidate.rule == d.kept.candidate.rule
+                    && h.kept.span().0 == start
+                    && h.secret == d.secret
+            });
+            // A plain hit stands unless the decoded one outranks it, or
+            // ranks the same under another rule and the plain hit is only
+            // the encoded text (a Kubernetes value that decodes to a key).
+            let stands = |h: &Hit| {
+                let (s, e) = h.kept.span();
+                let inside = start <= s && e <= end;
+                rank(h) > rank(&d)
+                    || (rank(h) == rank(&d)
+                        && (h.kept.candidate.rule == d.kept.candidate.rule || !inside))
+            };
+            if same || hits.iter().any(|h| overlapping(h) && stands(h)) {
+                continue;
+            }
+            hits.retain(|h| !overlapping(h));
+            hits.push(d);
+        }
     }
 
     /// Runs the keyword search and returns the merged windows, sorted by
@@ -226,35 +401,36 @@ impl Engine {
                 _ => merged.push(w),
             }
         }
+        // Sorted, so a line's keywords are found by binary search.
+        specific_hits.sort_unstable();
         (merged, specific_hits)
     }
 
-    /// Filters candidates into findings with positions.
-    fn findings(
-        &self,
-        path: &str,
-        data: &[u8],
-        mut candidates: Vec<Candidate>,
-        specific_hits: &[(usize, usize)],
-    ) -> Vec<Finding> {
-        candidates.sort_unstable_by_key(|c| (c.secret_start, c.secret_end, c.rule));
-        candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
-        let kept: Vec<Kept> = candidates
-            .into_iter()
-            .filter_map(|c| self.judge(path, data, c, specific_hits))
-            .collect();
-        let kept = drop_shadowed(&self.rules, kept, specific_hits);
-        let mut out = Vec::with_capacity(kept.len());
+    /// Findings with positions, from the hits of the plain and decoded scans.
+    fn findings(&self, path: &str, data: &[u8], mut hits: Vec<Hit>) -> Vec<Finding> {
+        hits.sort_by_key(|h| h.kept.span());
+        let mut out = Vec::with_capacity(hits.len());
         let mut lines = LineCounter::new(data);
-        for k in kept {
+        for Hit {
+            kept: k,
+            secret,
+            decoded,
+        } in hits
+        {
             let c = &k.candidate;
             let rule = self.rules.get(c.rule as usize);
-            let secret = Secret::new(&data[c.secret_start..c.secret_end]);
             if self.allow.secret_allowed(&secret) {
                 continue;
             }
             let (line, column) = lines.position(c.secret_start);
             let (end_line, _) = lines.position(c.secret_end.saturating_sub(1).max(c.secret_start));
+            let note = match (&decoded, k.note) {
+                (None, note) => note,
+                (Some(how), note) => Some(format!(
+                    "{how}: found in the decoded text, reported at the encoded text{}",
+                    note.map_or_else(String::new, |n| format!("; {n}"))
+                )),
+            };
             out.push(Finding {
                 rule: rule.id.clone(),
                 provider: k.provider.unwrap_or_else(|| rule.provider.clone()),
@@ -265,8 +441,9 @@ impl Engine {
                 column,
                 end_line,
                 secret,
-                note: k.note,
+                note,
                 patterned: k.patterned,
+                decoded,
                 origin: Origin::File,
             });
         }
@@ -333,6 +510,7 @@ impl Engine {
         if !apply_context(rule, data, path, &mut kept) {
             return None;
         }
+        apply_checksum(&mut kept, secret);
         if let Some(forced) = rule.tier_override {
             kept.tier = forced;
         }
@@ -422,6 +600,27 @@ impl Engine {
     }
 }
 
+/// A format's own checksum or structure, where it has one, as evidence: a
+/// valid one is said in the note; an invalid one means the provider never
+/// issued the value, so it is reported at low (seen, not blocking) rather
+/// than dropped: scanners' and projects' test values are of this kind, and
+/// a mistyped copy of a real token is still worth a look.
+fn apply_checksum(kept: &mut Kept, secret: &[u8]) {
+    match checksum::check(secret) {
+        None => {}
+        Some(checksum::Evidence::Valid(why)) => {
+            kept.note = Some(match kept.note.take() {
+                Some(note) => format!("{note}; {why}"),
+                None => why.to_string(),
+            });
+        }
+        Some(checksum::Evidence::Invalid(why)) => {
+            kept.tier = Tier::Low;
+            kept.note = Some(why.to_string());
+        }
+    }
+}
+
 /// Context: an opaque value (found by what surrounds it, not by a keyword
 /// inside it) takes its rank from the name it is assigned to and the file;
 /// test fixtures and documentation lower it. False when context drops it.
@@ -473,6 +672,14 @@ fn is_opaque(rule: &Rule, secret: &[u8]) -> bool {
         .keywords
         .iter()
         .any(|k| memchr::memmem::find(&lower, k.as_bytes()).is_some())
+}
+
+/// A kept candidate with its secret, and how it was decoded when it was
+/// found in a decoding layer (its span then being the encoded text's).
+struct Hit {
+    kept: Kept,
+    secret: Secret,
+    decoded: Option<String>,
 }
 
 /// A candidate that passed the filters: its tier, the provider and note when
@@ -611,10 +818,27 @@ fn window_end(data: &[u8], hit_end: usize, lines: usize) -> usize {
     for _ in 0..=lines {
         match memchr::memchr(b'\n', &data[pos..ceil]) {
             Some(p) => pos = pos + p + 1,
-            None => return ceil,
+            None => return through_token(data, ceil),
         }
     }
     pos
+}
+
+/// Bytes a window capped inside a token may still grow by to reach the
+/// token's end.
+const TOKEN_OVERRUN: usize = 16 * 1024;
+
+/// `end`, moved past the rest of a token it falls inside: a long credential
+/// (a JWT with a 2,000-character payload, a 4,000-character key) must reach
+/// its regex whole, not cut by a window's byte cap.
+fn through_token(data: &[u8], end: usize) -> usize {
+    let limit = (end + TOKEN_OVERRUN).min(data.len());
+    let is_token =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=');
+    data[end..limit]
+        .iter()
+        .position(|&b| !is_token(b))
+        .map_or(limit, |p| end + p)
 }
 
 /// Converts byte offsets to 1-based (line, column) incrementally; offsets

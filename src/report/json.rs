@@ -39,6 +39,10 @@ pub(super) struct JsonFinding<'a> {
     ref_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+    /// How the secret was decoded, when it was found in a decoding layer
+    /// (`base64-decoded` …); the position is then the encoded text's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decoded: Option<&'a str>,
     why: &'a str,
     fix: &'a str,
 }
@@ -89,6 +93,7 @@ pub(super) fn finding_json<'a>(report: &'a Report<'_>, f: &'a Finding) -> JsonFi
             _ => None,
         },
         note: f.note.as_deref(),
+        decoded: f.decoded.as_deref(),
         why: rule.map_or("", |r| r.why.trim()),
         fix: rule.map_or("", |r| r.fix.trim()),
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// Fabricated values in each provider's format.
 const AKIA: &str = "AKIAQ7WM2ZR4KX4TB7NV";
 const AWS_SECRET: &str = "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";
-const GHO: &str = "gho_m9Q2vL7xK4pT8cW1zR6gH3sD5fJ0aB7nY2eX";
+const GHO: &str = "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";
 const NPM: &str = "npm_GY7kQ2mX9vL4pT8cW1zR6gH3sD5fJ0aB7nY2e";
 const DOP: &str = "dop_v1_eb8450ae2a1c5ed5571342c3967d286c8a160d1cf407d30366a02402f6d2c624";
 const SBP: &str = "sbp_3a9f1c7e2b8d4a6f0c5e9b1d7a3f8c2e6b0d4a9f";

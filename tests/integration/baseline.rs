@@ -59,7 +59,7 @@ fn unrelated_change_and_moved_line_pass() {
 #[test]
 fn a_different_secret_in_a_baselined_file_blocks() {
     let r = baselined_repo();
-    let other = "ghp_Z8x7C6v5B4n3M2a1S9d8F7g6H5j4K3l2Q1w0";
+    let other = "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";
     let mut text = std::fs::read_to_string(r.path().join("config/legacy.py")).unwrap();
     text.push_str(&format!("OTHER = '{other}'\n"));
     r.write("config/legacy.py", &text);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A fabricated GitHub classic PAT (critical).
-pub const GHP: &str = "ghp_R2d9kQ7mZx4Lp0sWv8Tb3Nc6Yh1Jf5Ua9Ge2";
+pub const GHP: &str = "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";
 /// A fabricated Stripe test key (low).
 pub const STRIPE_TEST: &str = "sk_test_51Hq8cT2eZvKYlo2C9aB3dE4fG5hJ6kL7mN8pQ";
 /// A fabricated Railway UUID.

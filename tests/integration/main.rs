@@ -7,6 +7,7 @@ mod audit;
 mod baseline;
 mod common;
 mod corpus;
+mod decode;
 mod framework;
 mod generalization;
 mod hardening;

@@ -20,7 +20,7 @@ const ZERO: &str = "0000000000000000000000000000000000000000";
 
 /// A second fabricated GitHub classic PAT (critical), distinct from [`GHP`]
 /// so a test can tell which of two secrets was reported.
-const GHP2: &str = "ghp_Z8x2Lq5Wn1Rt7Yb3Kc9Vd4Mf6Hg0Js2Pe8Aa";
+const GHP2: &str = "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";
 
 /// A working repository whose `origin` is a bare repository on disk, with
 /// one clean commit on `main` already pushed (so `refs/remotes/origin/main`

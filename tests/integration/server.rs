@@ -7,7 +7,7 @@ use crate::common::*;
 
 const ZERO: &str = "0000000000000000000000000000000000000000";
 /// A second fabricated GitHub classic PAT.
-const GHP2: &str = "ghp_Z8x2Lq5Wn1Rt7Yb3Kc9Vd4Mf6Hg0Js2Pe8Aa";
+const GHP2: &str = "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";
 
 fn path_str(p: &std::path::Path) -> String {
     p.display().to_string()
