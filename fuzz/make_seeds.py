@@ -33,10 +33,23 @@ def main():
             text = ex if isinstance(ex, str) else ex["text"]
             path = ".env" if isinstance(ex, str) else ex.get("path", ".env")
             put("engine", f"{path}\n{text}\n")
+            put("decode", bytes([len(text) % 8]) + text.encode())
             key, _, value = text.partition("=")
             # classify: selector byte, name, NUL, secret
             sel = len(text) % 5 | 0x40
             put("classify", bytes([sel]) + key.encode()[:40] + b"\0" + value.encode())
+    # encoded forms for the decoding layers
+    import base64, urllib.parse
+    for r in rules[::16]:
+        for ex in r.get("examples", [])[:1]:
+            text = ex if isinstance(ex, str) else ex["text"]
+            b64 = base64.b64encode(text.encode()).decode()
+            put("decode", bytes([7]) + f"data:\n  token: {b64}\n".encode())
+            put("decode", bytes([4]) + urllib.parse.quote(text).encode())
+            put("decode", bytes([6]) + ("key: |\n  " + text + "\n").encode())
+            half = len(text) // 2
+            put("decode", bytes([4]) + f'"{text[:half]}" +\n  "{text[half:]}"'.encode())
+
     # a whole rules file, and single rules cut from it
     text = (ROOT / "rules.toml").read_text()
     for block in re.split(r"\n(?=\[\[rule\]\])", text)[1:40]:
