@@ -4,7 +4,9 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SHARED="${BLASTWALL_SHARED:-$ROOT/../shared}"
 CORPUS=/tmp/corpus
-BW="$ROOT/target/release/blastwall"
+BW="${BW:-$ROOT/target/release/blastwall}"
+# An earlier build to time beside this one in the same run (before/after).
+BW_BEFORE="${BW_BEFORE:-}"
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: '$1' is required (apt-get install $2)" >&2; exit 2; }; }
 need hyperfine hyperfine

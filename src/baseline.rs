@@ -200,8 +200,10 @@ impl Baseline {
         let file: File = serde_json::from_str(&text).map_err(|e| LocatedError {
             file: path.to_path_buf(),
             line: e.line(),
-            column: e.column(),
-            message: format!("malformed baseline: {e}"),
+            // serde_json counts the column of an error at a line's start
+            // (an empty file) as 0; positions here are 1-based.
+            column: e.column().max(1),
+            message: format!("malformed baseline: {}", json_problem(&e)),
         })?;
         if file.version != BASELINE_VERSION {
             return Err(LocatedError::at_offset(
@@ -297,6 +299,16 @@ impl Baseline {
 
 /// Byte offset of the `"key":` at or after `from` in a JSON text (0 if
 /// absent), to point an error at the field it concerns.
+/// serde_json's message without its own " at line L column C" tail: the
+/// position is already the error's line and column.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((problem, _)) => problem.to_string(),
+        None => text,
+    }
+}
+
 fn key_offset(text: &str, key: &str, from: usize) -> usize {
     let needle = format!("\"{key}\"");
     text.get(from.min(text.len())..)
@@ -340,6 +352,15 @@ mod tests {
             note: None,
             patterned: false,
             origin: Origin::File,
+        }
+    }
+
+    #[test]
+    fn an_empty_or_cut_short_baseline_names_a_1_based_position() {
+        for text in ["", "{", "{\n  \"version\": "] {
+            let e = Baseline::parse(Path::new("b.json"), text).unwrap_err();
+            assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}");
+            assert!(!e.message.contains(" at line "), "{}", e.message);
         }
     }
 

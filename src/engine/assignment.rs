@@ -6,7 +6,7 @@
 //! decides: is the name really a secret's, and does the value look like a
 //! literal secret rather than code, a type, a path or a template?
 
-use super::filters::shannon_entropy;
+use super::filters::{self, shannon_entropy};
 use super::verdict::{Matched, Verdict};
 
 /// Name fragments (normalised: lowercase, no separators) that name something
@@ -41,7 +41,6 @@ const NOT_SECRET_NAME_PARTS: &[&str] = &[
     "author",
     "publickey",
     "pubkey",
-    "keystore",
 ];
 
 /// Words that name a secret.
@@ -164,6 +163,18 @@ const NOT_SECRET_BEFORE: &[&str] = &[
     "csrf",
     "xsrf",
     "refresh_after",
+    // Verbs: the name of an operation or a setting about the password
+    // (`update_password == 'always'`, `set_password = 'ALTER USER …'`).
+    "set",
+    "get",
+    "update",
+    "generate",
+    "prompt",
+    "ask",
+    "enter",
+    "read",
+    "load",
+    "save",
 ];
 
 /// Names that only ever hold secrets, so a UUID value under them counts.
@@ -195,6 +206,49 @@ fn words(key: &[u8]) -> Vec<String> {
     }
     if !cur.is_empty() {
         out.push(cur);
+    }
+    out
+}
+
+/// Secret words that may be glued to a prefix in one word of a name
+/// (`PGPASSWORD`, `APPSECRET`, `dspassword`, `myApitoken`). `pass` and `pwd`
+/// are not split off: too many words end in them (`bypass`, `compass`).
+const GLUED_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "passwort",
+    "passphrase",
+    "secret",
+    "apikey",
+    "apitoken",
+    "token",
+];
+
+/// The words of a name, with secret words glued to a prefix split off:
+/// `PGPASSWORD` → `pg password`, `APPSECRET` → `app secret`,
+/// `secretkey` → `secret key` (a [`KEY_QUALIFIERS`] word glued to `key`).
+fn name_words(key: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(key) {
+        if SECRET_WORDS.contains(&w.as_str()) {
+            out.push(w);
+            continue;
+        }
+        let glued = GLUED_SUFFIXES
+            .iter()
+            .find(|s| w.len() > s.len() + 1 && w.ends_with(*s))
+            .map(|s| w.len() - s.len())
+            .or_else(|| {
+                let prefix = w.strip_suffix("key")?;
+                KEY_QUALIFIERS.contains(&prefix).then_some(prefix.len())
+            });
+        match glued {
+            Some(at) => {
+                out.push(w[..at].to_string());
+                out.push(w[at..].to_string());
+            }
+            None => out.push(w),
+        }
     }
     out
 }
@@ -287,7 +341,14 @@ fn is_code_file(path: &str) -> bool {
 /// `x25519_generate_private_key`) is a reference to one, not one.
 fn names_a_secret(value: &[u8]) -> bool {
     let ws = words(value);
-    ws.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+    // `password1`, `new_password2`: form fields numbered by one digit.
+    let unnumbered = |w: &str| {
+        w.strip_suffix(|c: char| c.is_ascii_digit())
+            .unwrap_or(w)
+            .to_string()
+    };
+    ws.iter()
+        .any(|w| SECRET_WORDS.contains(&unnumbered(w).as_str()))
         || ws
             .windows(2)
             .any(|p| p[1] == "key" && KEY_QUALIFIERS.contains(&p[0].as_str()))
@@ -313,8 +374,162 @@ fn is_wordy(value: &[u8]) -> bool {
     wordy_count >= 2 && wordy * 10 >= value.len() * 6
 }
 
+/// `super$ecret` unquoted in a shell or config line: `$ecret` is a variable
+/// expanded into the value, so the literal text is not the password.
+fn interpolates(value: &[u8]) -> bool {
+    value
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'{' | b'(')))
+}
+
+/// `!vault`, `!Ref`, `!Sub`: a YAML tag (Ansible Vault, CloudFormation), the
+/// start of an expression that yields the secret, not the secret.
+fn is_yaml_tag(value: &[u8]) -> bool {
+    value.len() > 1 && value[0] == b'!' && value[1..].iter().all(u8::is_ascii_alphabetic)
+}
+
+/// Type names that follow a password field in schemas and signatures
+/// (`password: String!`, `password: str`, `Password: SecureString`).
+const TYPE_NAMES: &[&str] = &[
+    "string",
+    "str",
+    "text",
+    "varchar",
+    "char",
+    "bytes",
+    "byte",
+    "int",
+    "integer",
+    "long",
+    "number",
+    "bool",
+    "boolean",
+    "any",
+    "object",
+    "uuid",
+    "secretstr",
+    "securestring",
+    "secretstring",
+    "sensitive",
+    "optional",
+    "nullable",
+    "mandatory",
+    // Windows string types (`Password: LPCWSTR` in headers and docs).
+    "lpcwstr",
+    "lpwstr",
+    "pcwstr",
+    "pwstr",
+    "lpstr",
+    "lpcstr",
+    "bstr",
+    "pwchar",
+    "lsa_unicode_string",
+    "unicode_string",
+    "psecure_string",
+];
+
+/// The word "password" in other languages: the value of a `password` key in
+/// a translation file, not a password.
+const PASSWORD_TRANSLATIONS: &[&str] = &[
+    "wachtwoord",
+    "kennwort",
+    "senha",
+    "contrasena",
+    "contrasenya",
+    "parola",
+    "passord",
+    "losenord",
+    "salasana",
+    "adgangskode",
+    "heslo",
+    "haslo",
+    "jelszo",
+    "sifre",
+    "geslo",
+    "lozinka",
+    "parool",
+];
+
+/// Password hashes (crypt `$2a$…`, `$6$…`; LDAP `{SSHA}…`, `{CRYPT}…`;
+/// Django `pbkdf2_sha256$…`; PostgreSQL `md5` + 32 hex digits, `SCRAM-SHA-256$…`):
+/// what a server stores to check a password, not the password.
+pub fn is_password_hash(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let starts = |p: &[u8]| lower.starts_with(p);
+    (value.first() == Some(&b'$') && value.iter().filter(|b| **b == b'$').count() >= 2)
+        || (value.first() == Some(&b'{')
+            && value[1..]
+                .iter()
+                .position(|b| *b == b'}')
+                .is_some_and(|end| {
+                    end >= 2
+                        && value[1..=end]
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                }))
+        || starts(b"pbkdf2_")
+        || starts(b"argon2")
+        || starts(b"bcrypt$")
+        || starts(b"sha1$")
+        || starts(b"scram-sha-256$")
+        || (starts(b"md5") && value.len() == 35 && value[3..].iter().all(u8::is_ascii_hexdigit))
+}
+
+/// File extensions of prose, where an unquoted word after `password:` is
+/// more often a name in a code snippet than a literal.
+fn is_prose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "md" | "markdown" | "rst" | "txt" | "adoc" | "html" | "htm"
+        )
+    })
+}
+
+/// Judges the value under an unambiguous password name. Short values and
+/// word-shaped ones (`hunter42`, `Winter2024`, `ADMINPASS`, `db_pass_1`) are
+/// passwords people really use, so they count; what does not is a type
+/// annotation, a default or filler password, a hash, a translation of the
+/// word, or (in prose) an unquoted identifier from a code snippet.
+///
+/// `pass` alone (`allPass`, `DB_PASS`) is not unambiguous: an
+/// identifier-shaped value under it is more often a name (`'allPass':
+/// 'overEvery'`), so `ambiguous` keeps those out.
+fn password_literal(value: &[u8], m: Matched<'_>, ambiguous: bool) -> Verdict {
+    let lower = value.to_ascii_lowercase();
+    let bare: &[u8] = lower
+        .strip_suffix(b"!")
+        .or_else(|| lower.strip_suffix(b"?"))
+        .unwrap_or(&lower);
+    let listed = |list: &[&str]| list.iter().any(|w| w.as_bytes() == bare);
+    if value.len() < 4
+        || filters::default_password(bare)
+        || listed(TYPE_NAMES)
+        || listed(PASSWORD_TRANSLATIONS)
+        || is_password_hash(value)
+        || (is_identifier_shaped(value) && ((!m.quoted && is_prose_file(m.path)) || ambiguous))
+    {
+        return Verdict::Reject;
+    }
+    Verdict::Keep
+}
+
 /// Decides whether a catch-all match is a literal secret.
 pub fn judge(m: Matched<'_>) -> Verdict {
+    judge_inner(m, false)
+}
+
+/// [`judge`] for a token-shaped value whose name names a known provider
+/// (see [`super::proximity`]): the provider vouches for a name that is only
+/// weakly a secret's (`mailgun_key`) and for a value random in a narrow
+/// alphabet (lowercase hex, a UUID), so only the checks that the value is a
+/// literal and the name a secret's apply.
+pub fn judge_vouched(m: Matched<'_>) -> Verdict {
+    judge_inner(m, true)
+}
+
+fn judge_inner(m: Matched<'_>, vouched: bool) -> Verdict {
     let (key, value) = (m.key.unwrap_or(b""), m.secret);
     if !m.quoted && is_code_file(m.path) {
         return Verdict::Reject;
@@ -324,7 +539,16 @@ pub fn judge(m: Matched<'_>) -> Verdict {
     let symbolic = m.quoted
         && value.iter().skip(1).any(|b| b"!@#$%^&*+=?~".contains(b))
         && !value.iter().any(u8::is_ascii_whitespace);
-    if names_a_secret(value) || (is_wordy(value) && !symbolic) {
+    // Under a password name a word or two is a password people use
+    // (`WinterFalls`); three words or more are a phrase or a label.
+    let password_named = words(key)
+        .last()
+        .is_some_and(|w| w.contains("pass") || w == "pwd");
+    let few_words = words(value).len() <= 2;
+    if names_a_secret(value)
+        || (is_wordy(value) && !symbolic && !(password_named && few_words))
+        || (!m.quoted && interpolates(value))
+    {
         return Verdict::Reject;
     }
     // `f("password", "x")`: an argument list is only a secret assignment
@@ -341,7 +565,7 @@ pub fn judge(m: Matched<'_>) -> Verdict {
     if NOT_SECRET_NAME_PARTS.iter().any(|p| name.contains(p)) {
         return Verdict::Reject;
     }
-    let words = words(key);
+    let words = name_words(key);
     let Some((at, weak)) = secret_word_index(&words) else {
         return Verdict::Reject;
     };
@@ -349,7 +573,8 @@ pub fn judge(m: Matched<'_>) -> Verdict {
     if matches!(
         value.first(),
         Some(b'$' | b'%' | b'&' | b'*' | b'.' | b'-' | b'@')
-    ) || value.contains(&b'(')
+    ) || is_yaml_tag(value)
+        || value.contains(&b'(')
         || value.contains(&b'\\')
         || memchr::memmem::find(value, b"::").is_some()
         || is_dotted_identifier(value)
@@ -361,10 +586,19 @@ pub fn judge(m: Matched<'_>) -> Verdict {
         named,
         "password" | "passwords" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort"
     ) {
-        if value.len() < 6 || is_identifier_shaped(value) {
-            return Verdict::Reject;
-        }
-        return Verdict::Keep;
+        return password_literal(value, m, named == "pass");
+    }
+    if vouched {
+        let public = at > 0
+            && matches!(
+                words[at - 1].as_str(),
+                "client" | "public" | "pub" | "publishable" | "site" | "anon"
+            );
+        return if public {
+            Verdict::Reject
+        } else {
+            Verdict::Keep
+        };
     }
     let has_digit = value.iter().any(u8::is_ascii_digit);
     let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
@@ -460,6 +694,76 @@ mod tests {
             "credentials",
             "0afae57f3ccfd9d7f5767067bc48b30f719e271ba470488056e37ab35d4b6506"
         ));
+    }
+
+    #[test]
+    fn short_and_word_shaped_passwords_count_under_password_names() {
+        assert!(keep("password", "orchid"));
+        assert!(keep("PGPASSWORD", "Kx7q"));
+        assert!(keep("DB_PASS", "ADMINPASS9"));
+        assert!(keep("dspassword", "WinterFalls"));
+        assert!(keep("key_store_password", "blue_orchid"));
+        assert!(keep("smtp_password", "Zr4k"));
+        // Defaults, fillers, types, hashes and translations do not.
+        for v in [
+            "root",
+            "changeit",
+            "my-password",
+            "topsecret",
+            "String!",
+            "str",
+            "LPCWSTR",
+            "Wachtwoord",
+            "$2b$10$abcdefghijklmnopqrstuv",
+            "{SSHA}q7Wm2Zr9Kx4Tb8Nv3Yc6",
+            "{CRYPT}q7Wm2Zr9Kx4Tb8",
+            "pbkdf2_sha256$600000$q7Wm2Zr9$Kx4Tb8Nv3Yc6",
+            "!vault",
+            "abc",
+        ] {
+            assert!(!keep("password", v), "{v}");
+        }
+    }
+
+    #[test]
+    fn glued_names_are_split() {
+        assert_eq!(name_words(b"PGPASSWORD"), ["pg", "password"]);
+        assert_eq!(name_words(b"APPSECRET"), ["app", "secret"]);
+        assert_eq!(name_words(b"secretkey"), ["secret", "key"]);
+        assert_eq!(name_words(b"bypass"), ["bypass"]);
+        assert!(keep("APPSECRET", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
+    }
+
+    #[test]
+    fn unquoted_identifiers_in_prose_are_code() {
+        let m = |quoted: bool, path: &'static str| Matched {
+            secret: b"user_input",
+            key: Some(b"password"),
+            quoted,
+            operator: b" = ",
+            path,
+        };
+        assert_eq!(judge(m(false, "README.md")), Verdict::Reject);
+        assert_eq!(judge(m(true, "README.md")), Verdict::Keep);
+        assert_eq!(judge(m(false, "config/app.yaml")), Verdict::Keep);
+    }
+
+    #[test]
+    fn a_provider_vouches_for_a_weak_name() {
+        let m = Matched {
+            secret: b"4f9c2a7e1b8d3f6a0c5e9b2d7a4f1c8e",
+            key: Some(b"mailgun_key"),
+            quoted: true,
+            operator: b" = \"",
+            path: "settings.py",
+        };
+        assert_eq!(judge(m), Verdict::Reject);
+        assert_eq!(judge_vouched(m), Verdict::Keep);
+        let public = Matched {
+            key: Some(b"mapbox_public_key"),
+            ..m
+        };
+        assert_eq!(judge_vouched(public), Verdict::Reject);
     }
 
     #[test]

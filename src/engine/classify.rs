@@ -18,6 +18,9 @@ pub fn classify(classifier: Classifier, m: Matched<'_>, rule_tier: Tier) -> Verd
     let secret = m.secret;
     match classifier {
         Classifier::Assignment => super::assignment::judge(m),
+        Classifier::PasswordLiteral => super::credential::password_literal(m),
+        Classifier::HttpAuthorization => super::credential::http_authorization(m),
+        Classifier::JwkPrivate => super::credential::jwk_private(m),
         Classifier::Jwt => jwt(secret, rule_tier),
         Classifier::AzureSas => azure_sas(secret, rule_tier),
         Classifier::PypiMacaroon => pypi(secret),
@@ -113,6 +116,21 @@ fn query_param<'a>(secret: &'a [u8], name: &str) -> Option<&'a [u8]> {
         .find_map(|kv| kv.strip_prefix(name.as_bytes())?.strip_prefix(b"="))
 }
 
+/// The permission letters of a SAS `sp=` value, for a note: only the letters
+/// Azure defines, each once. The value is part of the secret, so a note
+/// quotes nothing else from it (a crafted `sp=` could hold the signature).
+fn sas_permissions(sp: &[u8]) -> String {
+    const LETTERS: &str = "racwdxyltmeopiuf";
+    let mut out = String::new();
+    for &b in sp {
+        let c = char::from(b);
+        if LETTERS.contains(c) && !out.contains(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
     let Some(sp) = query_param(secret, "sp") else {
         return Verdict::Keep;
@@ -135,7 +153,7 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
             provider: None,
             note: format!(
                 "SAS permissions sp={} include write or delete",
-                String::from_utf8_lossy(sp)
+                sas_permissions(sp)
             ),
         }
     } else {
@@ -144,7 +162,7 @@ fn azure_sas(secret: &[u8], rule_tier: Tier) -> Verdict {
             provider: None,
             note: format!(
                 "SAS permissions sp={} are read/list only",
-                String::from_utf8_lossy(sp)
+                sas_permissions(sp)
             ),
         }
     }
@@ -361,5 +379,20 @@ mod tests {
         }
         let v = azure_sas("sv=1&se=2\u{e9}24-01-01&sp=rw&sig=x".as_bytes(), Tier::High);
         assert!(matches!(v, Verdict::Retier { .. }));
+    }
+
+    #[test]
+    fn sas_note_quotes_only_permission_letters() {
+        let secret = b"sp=rlsig0123456789abcdefXYZ&sv=1&sig=abc";
+        let Verdict::Retier { note, .. } = azure_sas(secret, Tier::High) else {
+            panic!("a SAS token with permissions is retiered");
+        };
+        let quoted = note.split("sp=").nth(1).unwrap().split(' ').next().unwrap();
+        assert!(quoted.len() <= 16, "{note}");
+        assert!(!note.contains("sig0123"), "{note}");
+        let Verdict::Retier { note, .. } = azure_sas(b"sv=1&sp=rl&sig=abc", Tier::High) else {
+            panic!("a SAS token with permissions is retiered");
+        };
+        assert!(note.contains("sp=rl are read/list only"), "{note}");
     }
 }

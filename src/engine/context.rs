@@ -8,6 +8,12 @@
 //! `*_ADMIN_*`, `PROD*` or `*_PRODUCTION_*`, or in `.env.production`, ranks
 //! one tier above the same value in `.env.test`. Formats that state their own
 //! scope (`sk_test_`, a JWT's role) are left alone.
+//!
+//! Context also lowers confidence: a value in a test fixture, in
+//! documentation or in a folder of test keys is most often a sample. Such
+//! findings rank one tier lower (and a finding already at low is dropped),
+//! with a note that says why — see [`lowering`] for the places and the
+//! engine for which findings are exempt.
 
 use crate::tier::Tier;
 
@@ -85,6 +91,85 @@ pub fn elevation(name: &[u8], path: &str) -> Option<String> {
     None
 }
 
+/// Folder names that hold test fixtures, mocks and test keys.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testdata",
+    "test-data",
+    "test_data",
+    "testing",
+    "fixtures",
+    "fixture",
+    "__tests__",
+    "__fixtures__",
+    "__mocks__",
+    "mocks",
+    "spec",
+    "specs",
+    "e2e",
+    "testcases",
+    "test-vectors",
+    "testvectors",
+];
+
+/// Folder names that hold documentation.
+const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "man"];
+
+/// Folder names that hold examples and samples: documentation in code form.
+const EXAMPLE_DIRS: &[&str] = &["example", "examples", "sample", "samples", "demo", "demos"];
+
+/// File extensions of documentation.
+const DOC_EXTENSIONS: &[&str] = &["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "pod"];
+
+/// Whether a file name follows a test-file convention: `foo_test.go`,
+/// `test_foo.py`, `foo.test.ts`, `foo.spec.js`, `FooTest.java`,
+/// `foo_spec.rb`, `conftest.py`.
+fn is_test_file(file: &str) -> bool {
+    let stem = file.split('.').next().unwrap_or(file);
+    let lower = file.to_ascii_lowercase();
+    stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || stem.ends_with("_spec")
+        || lower.starts_with("test_")
+        || lower.contains(".test.")
+        || lower.contains(".spec.")
+        || lower == "conftest.py"
+        || ((stem.ends_with("Test") || stem.ends_with("Tests")) && stem.len() > 4)
+}
+
+/// Why the file's place makes a sample more likely than a live credential:
+/// a test fixture path, documentation, or a folder of test keys (the
+/// `openssl`-style `certs/`, `keys/` folders under a test tree are test
+/// paths already). `None` for ordinary files.
+pub fn lowering(path: &str) -> Option<&'static str> {
+    let mut parts = path.split('/');
+    let file = parts.next_back().unwrap_or(path);
+    let dirs: Vec<String> = parts.map(str::to_ascii_lowercase).collect();
+    if dirs.iter().any(|d| TEST_DIRS.contains(&d.as_str())) || is_test_file(file) {
+        return Some("in a test fixture path: most likely a sample, ranked one tier down");
+    }
+    let ext = file
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if dirs.iter().any(|d| DOC_DIRS.contains(&d.as_str())) || DOC_EXTENSIONS.contains(&ext.as_str())
+    {
+        return Some("in documentation: most likely an example, ranked one tier down");
+    }
+    // `foo.examples.json`, `examples-1.json`, `config.sample.yaml`,
+    // `.env.example`: files that exist to show the shape of the real thing.
+    let lower = file.to_ascii_lowercase();
+    if dirs.iter().any(|d| EXAMPLE_DIRS.contains(&d.as_str()))
+        || lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"))
+    {
+        return Some("in an example or sample file: most likely a sample, ranked one tier down");
+    }
+    None
+}
+
 /// The tier after context: one step up when [`elevation`] finds a reason.
 pub fn apply(tier: Tier, name: &[u8], path: &str) -> (Tier, Option<String>) {
     match elevation(name, path) {
@@ -103,6 +188,43 @@ mod tests {
         assert_eq!(assigned_name(d, 20), b"DB_PASSWORD");
         let j = b"  \"service_role_key\": \"abc\"";
         assert_eq!(assigned_name(j, 23), b"service_role_key");
+    }
+
+    #[test]
+    fn test_and_documentation_paths_lower() {
+        for p in [
+            "src/tests/keys.rs",
+            "pkg/testdata/server.key",
+            "web/__tests__/api.js",
+            "internal/auth/token_test.go",
+            "app/test_settings.py",
+            "ui/login.spec.ts",
+            "src/test/java/AuthTest.java",
+            "spec/fixtures/creds.yml",
+            "openssl/test/certs/key.pem",
+        ] {
+            assert!(lowering(p).unwrap().contains("test"), "{p}");
+        }
+        for p in ["README.md", "docs/setup.txt", "guide/usage.rst"] {
+            assert!(lowering(p).unwrap().contains("documentation"), "{p}");
+        }
+        for p in [
+            "apis/iam-2010-05-08.examples.json",
+            "data/kms/examples-1.json",
+            ".env.example",
+            "examples/client.py",
+        ] {
+            assert!(lowering(p).unwrap().contains("example"), "{p}");
+        }
+        for p in [
+            "src/config.py",
+            ".env",
+            "contest/settings.yaml",
+            "latest/app.json",
+            "Test.java",
+        ] {
+            assert_eq!(lowering(p), None, "{p}");
+        }
     }
 
     #[test]

@@ -77,7 +77,122 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "testing",
     "value",
     "key",
+    "values",
 ];
+
+/// Passwords that are defaults, documentation fillers or the first thing
+/// anyone tries (`root`, `changeit`, `my-password`): a value equal to one of
+/// these (case-insensitively) is a template, not a leaked credential. The
+/// real-code benchmark's false alarms were full of them, under names that
+/// really are passwords.
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "root",
+    "toor",
+    "admin",
+    "administrator",
+    "guest",
+    "user",
+    "username",
+    "demo",
+    "pass",
+    "pwd",
+    "secret",
+    "secrets",
+    "topsecret",
+    "supersecret",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "my-password",
+    "my_password",
+    "secretpassword",
+    "changeit",
+    "hunter2",
+    "tiger",
+    "foobar",
+    "foo",
+    "bar",
+    "baz",
+    "testpass",
+    "testpassword",
+    "sa",
+    "hidden",
+    "masked",
+    "unset",
+    "notset",
+    "blank",
+    "disabled",
+];
+
+/// SHA-256 of sample credentials that vendors and standards publish in their
+/// documentation (AWS's example key pairs, Stripe's documentation test keys,
+/// the jwt.io sample token, RFC 6749's and RFC 6750's OAuth examples, RFC
+/// 7617's Basic example, GitHub's documented example token, Slack's). They are
+/// public on purpose and copied into code and docs everywhere, so a match
+/// equal to one is dropped. Only hashes are kept here: the values are the
+/// vendors' own, and a hash list cannot be mined for strings to paste.
+const PUBLISHED_SAMPLE_SHA256: &[&str] = &[
+    // AWS documentation: access key ID and secret key examples (two pairs,
+    // the secret in both spellings seen in the docs).
+    "1a5d44a2dca19669d72edf4c4f1c27c4c1ca4b4408fbb17f6ce4ad452d78ddb3",
+    "78314b11be2e581549ac1c4f616563fad3fdf0c3b71678f6e2299182080e0598",
+    "e8a0614b6747a06ff9a2728dd2250bf13068310cd2550ebc3cecd4d287a4e259",
+    "c6ea27c534f993d31f0aef882e3d200e7b87470c379ae79c8f9b19d3bd363dc9",
+    "e21b597ba6b9cafa59d9ebc4d65c0385f5eb3fa56abab2607fa76589ad849a33",
+    // Stripe API reference: documentation test-mode secret and publishable keys.
+    "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
+    "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",
+    "f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",
+    "5895b89c8fb33402a5bfc23aad5aaf863fbb438a51e1a0bb02b0ce618c8fdf9d",
+    // jwt.io's sample HS256 token.
+    "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+    // RFC 6749: example access token, refresh token and client secret.
+    "6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c",
+    "00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32",
+    "e9974c507d2a802143f614c878fcbb622a3800e05e6e0d329fee2c5b6b243329",
+    // RFC 6750: example bearer token.
+    "b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da",
+    // RFC 7617 / RFC 2617: the Basic credentials of the examples.
+    "cf4d418ed3de92d71f767db5391d5a2dacd40e1ce49e75d1137e2ecf4982d844",
+    "73f71af093fdf1541b2c376f03436d71d1209d8a181f87d36e53a44b87ac4c4f",
+    // GitHub documentation: the example personal access token.
+    "3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da",
+    // Slack documentation: the example bot token.
+    "2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb",
+];
+
+/// Whether `secret` is a sample credential published in a vendor's or a
+/// standard's documentation (compared by SHA-256, see
+/// [`PUBLISHED_SAMPLE_SHA256`]).
+pub fn published_sample(secret: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(secret);
+    let mut hex = [0u8; 64];
+    for (i, b) in digest.iter().enumerate() {
+        hex[2 * i] = b"0123456789abcdef"[usize::from(b >> 4)];
+        hex[2 * i + 1] = b"0123456789abcdef"[usize::from(b & 15)];
+    }
+    PUBLISHED_SAMPLE_SHA256
+        .iter()
+        .any(|h| h.as_bytes() == hex.as_slice())
+}
+
+/// Whether `lower` (a lowercased value) is a default or filler password.
+pub fn default_password(lower: &[u8]) -> bool {
+    DEFAULT_PASSWORDS.iter().any(|w| lower == w.as_bytes())
+}
+
+/// Whether the value at `start..end` was cut short for display: it holds, or
+/// is directly followed by, an ellipsis (`sk_live_4eC3...`, `MIIEv…` in a
+/// PEM body). Documentation shows keys that way; a working key never is.
+pub fn truncated(data: &[u8], start: usize, end: usize) -> bool {
+    let secret = &data[start..end];
+    let after = &data[end..data.len().min(end + 3)];
+    memchr::memmem::find(secret, b"...").is_some()
+        || memchr::memmem::find(secret, "\u{2026}".as_bytes()).is_some()
+        || after.starts_with(b"...")
+        || after.starts_with("\u{2026}".as_bytes())
+}
 
 /// Bytes of `bytes` that lie in runs of at least `min` characters, as
 /// `(repeating, all)`: runs that repeat one character (`aaaa`) count in both,
@@ -172,6 +287,7 @@ pub fn placeholder(secret: &[u8]) -> Option<Placeholder> {
         .iter()
         .any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
         || PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes())
+        || default_password(&lower)
         || is_variable_reference(secret)
     {
         return Some(Placeholder::Template);
@@ -363,6 +479,48 @@ mod tests {
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s} is not a placeholder");
         }
+    }
+
+    #[test]
+    fn default_passwords_are_templates() {
+        for p in [
+            "root",
+            "changeit",
+            "my-password",
+            "TopSecret",
+            "hunter2",
+            "secret",
+        ] {
+            assert_eq!(
+                placeholder(p.as_bytes()),
+                Some(Placeholder::Template),
+                "{p}"
+            );
+        }
+        assert_eq!(placeholder(b"Wq7zLm2x"), None);
+    }
+
+    #[test]
+    fn published_samples_are_known_by_hash() {
+        // RFC 7617's example credentials, encoded here rather than stored.
+        use base64::Engine as _;
+        let rfc = base64::engine::general_purpose::STANDARD.encode("Aladdin:open sesame");
+        assert!(published_sample(rfc.as_bytes()));
+        assert!(!published_sample(b"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
+    }
+
+    #[test]
+    fn values_cut_short_are_truncated() {
+        let text = "k = sk_live_51Hx9q... and MIIEv\u{2026} and Zf3D0LXCM3EIMbgJ.";
+        let at = |n: &str| text.find(n).unwrap();
+        let span = |n: &str| (at(n), at(n) + n.len());
+        let (s, e) = span("sk_live_51Hx9q");
+        assert!(truncated(text.as_bytes(), s, e));
+        let (s, e) = span("MIIEv");
+        assert!(truncated(text.as_bytes(), s, e));
+        let (s, e) = span("Zf3D0LXCM3EIMbgJ");
+        assert!(!truncated(text.as_bytes(), s, e));
+        assert!(truncated(b"a...b", 0, 5));
     }
 
     #[test]

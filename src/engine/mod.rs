@@ -15,15 +15,18 @@
 mod assignment;
 pub mod classify;
 pub mod context;
+mod credential;
 pub mod filters;
 pub mod keywords;
+pub mod proximity;
 mod ruleset;
 pub mod selftest;
-mod verdict;
+pub mod verdict;
 
 pub use crate::config::Allowlist;
 use crate::error::LocatedError;
 use crate::finding::{Finding, Origin, Secret};
+use crate::rules::schema::Classifier;
 use crate::rules::{self, Rule};
 use crate::tier::Tier;
 use regex_automata::Input;
@@ -32,6 +35,9 @@ use verdict::{Matched, Verdict};
 
 /// Bytes of context either side of a keyword hit on a single line.
 const WINDOW_BYTES: usize = 512;
+/// Length above which a catch-all value is too long for a provider keyword
+/// inside it to mean anything (the ordinary catch-all stops at 200).
+const LONG_VALUE: usize = 200;
 /// Extra bytes allowed per line of context for multi-line rules.
 const WINDOW_BYTES_PER_LINE: usize = 1024;
 
@@ -103,7 +109,8 @@ impl Engine {
 
     /// Scans `data`, the content of the file at `path` (relative, `/`-separated).
     pub fn scan(&self, path: &str, data: &[u8]) -> Result<Vec<Finding>, EngineError> {
-        let (windows, specific_hits) = self.keyword_windows(path, data);
+        let (windows, mut specific_hits) = self.keyword_windows(path, data);
+        specific_hits.sort_unstable();
         if windows.is_empty() {
             return Ok(Vec::new());
         }
@@ -234,7 +241,7 @@ impl Engine {
         candidates.dedup_by_key(|c| (c.secret_start, c.secret_end, c.rule));
         let kept: Vec<Kept> = candidates
             .into_iter()
-            .filter_map(|c| self.judge(path, data, c))
+            .filter_map(|c| self.judge(path, data, c, specific_hits))
             .collect();
         let kept = drop_shadowed(&self.rules, kept, specific_hits);
         let mut out = Vec::with_capacity(kept.len());
@@ -250,10 +257,8 @@ impl Engine {
             let (end_line, _) = lines.position(c.secret_end.saturating_sub(1).max(c.secret_start));
             out.push(Finding {
                 rule: rule.id.clone(),
-                provider: k
-                    .provider
-                    .map_or_else(|| rule.provider.clone(), str::to_string),
-                description: rule.description.clone(),
+                provider: k.provider.unwrap_or_else(|| rule.provider.clone()),
+                description: k.description.unwrap_or_else(|| rule.description.clone()),
                 tier: k.tier,
                 path: path.to_string(),
                 line,
@@ -270,7 +275,13 @@ impl Engine {
 
     /// Decides one candidate: dropped (filler, low entropy, rejected by its
     /// classifier, suppressed inline), or kept with its tier and any note.
-    fn judge(&self, path: &str, data: &[u8], c: Candidate) -> Option<Kept> {
+    fn judge(
+        &self,
+        path: &str,
+        data: &[u8],
+        c: Candidate,
+        specific_hits: &[(usize, usize)],
+    ) -> Option<Kept> {
         let rule = self.rules.get(c.rule as usize);
         let secret = &data[c.secret_start..c.secret_end];
         let placeholder = if self.value_filters && rule.placeholder_filter {
@@ -295,40 +306,32 @@ impl Engine {
             Some(filters::Placeholder::Counting) => !rule.fallback,
             None => false,
         };
+        // Below the rule's entropy; or cut short for display, or a sample
+        // published by a vendor or a standard: documentation, whatever rule
+        // matched it.
         if self.value_filters
-            && !counting
-            && let Some(min) = rule.entropy
-            && filters::shannon_entropy(secret) < min
+            && ((!counting
+                && rule
+                    .entropy
+                    .is_some_and(|m| filters::shannon_entropy(secret) < m))
+                || filters::truncated(data, c.secret_start, c.secret_end)
+                || filters::published_sample(secret))
         {
             return None;
         }
         let mut kept = Kept {
             tier: rule.tier,
             provider: None,
+            description: None,
             note: None,
             patterned: counting,
             candidate: c,
         };
-        if let Some(classifier) = rule.classify {
-            match classify::classify(classifier, kept.matched(data, path), rule.tier) {
-                Verdict::Keep => {}
-                Verdict::Reject => return None,
-                Verdict::Retier {
-                    tier,
-                    provider,
-                    note,
-                } => {
-                    kept.tier = tier;
-                    kept.provider = provider;
-                    kept.note = Some(note);
-                }
-            }
+        if !self.classify(rule, data, path, &mut kept, specific_hits) {
+            return None;
         }
-        // Opaque formats (the rule found the value by what surrounds it, not
-        // by a keyword inside it) take their rank from context.
-        if kept.note.is_none() && is_opaque(rule, secret) {
-            let name = context::assigned_name(data, kept.candidate.secret_start);
-            (kept.tier, kept.note) = context::apply(kept.tier, name, path);
+        if !apply_context(rule, data, path, &mut kept) {
+            return None;
         }
         if let Some(forced) = rule.tier_override {
             kept.tier = forced;
@@ -354,6 +357,114 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Runs the rule's classifier on `kept`, or, for a catch-all assignment
+    /// whose name (or line) names a known provider and whose value is
+    /// token-shaped, reports it as that provider's credential at medium
+    /// ([`proximity`]), unless a specific rule's keyword is on that line:
+    /// that rule knows the provider's format and did not accept the value.
+    /// False when the classifier rejects the value.
+    fn classify(
+        &self,
+        rule: &Rule,
+        data: &[u8],
+        path: &str,
+        kept: &mut Kept,
+        specific_hits: &[(usize, usize)],
+    ) -> bool {
+        let Some(classifier) = rule.classify else {
+            return true;
+        };
+        let m = kept.matched(data, path);
+        let c = &kept.candidate;
+        // A quoted value that stops at a space is the first word of a phrase
+        // (`set_password = 'ALTER USER …'`), not a secret.
+        if classifier == Classifier::Assignment
+            && m.quoted
+            && data.get(c.secret_end).is_some_and(u8::is_ascii_whitespace)
+        {
+            return false;
+        }
+        if classifier == Classifier::Assignment
+            && rule.fallback
+            && proximity::token_shaped(m.secret)
+            && !specific_keyword_on_line(data, c.secret_start, specific_hits)
+            && let Some(name) = m
+                .key
+                .and_then(proximity::provider_in)
+                .or_else(|| proximity::provider_near(data, c.secret_start, c.secret_end))
+            && assignment::judge_vouched(m) == Verdict::Keep
+        {
+            let provider = proximity::display(name);
+            kept.tier = kept.tier.max(Tier::Medium);
+            kept.note = Some(format!(
+                "no rule knows this format; named for {provider} beside a random value, \
+                 so most likely one of its credentials"
+            ));
+            kept.description = Some(format!("{provider} credential (name-matched)"));
+            kept.provider = Some(provider);
+            return true;
+        }
+        match classify::classify(classifier, m, rule.tier) {
+            Verdict::Keep => true,
+            Verdict::Reject => false,
+            Verdict::Retier {
+                tier,
+                provider,
+                note,
+            } => {
+                kept.tier = tier;
+                kept.provider = provider.map(str::to_string);
+                kept.note = Some(note);
+                true
+            }
+        }
+    }
+}
+
+/// Context: an opaque value (found by what surrounds it, not by a keyword
+/// inside it) takes its rank from the name it is assigned to and the file;
+/// test fixtures and documentation lower it. False when context drops it.
+fn apply_context(rule: &Rule, data: &[u8], path: &str, kept: &mut Kept) -> bool {
+    let c = &kept.candidate;
+    let secret = &data[c.secret_start..c.secret_end];
+    // Opaque formats (the rule found the value by what surrounds it, not
+    // by a keyword inside it) take their rank from context.
+    let opaque = is_opaque(rule, secret);
+    if kept.note.is_none() && opaque {
+        let name = context::assigned_name(data, kept.candidate.secret_start);
+        (kept.tier, kept.note) = context::apply(kept.tier, name, path);
+    }
+    // A value that only surroundings vouch for is most likely a sample
+    // in a test fixture or in documentation: one tier down, and gone if
+    // already low. A value that carries its provider's own format
+    // (`AKIA…`, `ghp_…` with its checksum, `sk_live_…`) stays: fixtures
+    // of real formats are usually fake, but a live token in `tests/` is
+    // just as live, and such formats are rarely mistaken. PEM armour
+    // says nothing of whose key it is, so keys are lowered too.
+    let self_evident = !rule.fallback && !opaque && rule.classify != Some(Classifier::PemKey);
+    if !self_evident && let Some(why) = context::lowering(path) {
+        if kept.tier == Tier::Low {
+            return false;
+        }
+        kept.tier = kept.tier.lowered();
+        kept.note = Some(match kept.note.take() {
+            Some(prev) => format!("{prev}; {why}"),
+            None => why.to_string(),
+        });
+    }
+    true
+}
+
+/// Whether a specific rule's keyword (sorted `hits`) lies on the line of
+/// the byte at `at`.
+fn specific_keyword_on_line(data: &[u8], at: usize, hits: &[(usize, usize)]) -> bool {
+    let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
+    let to = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |p| at + p);
+    let first = hits.partition_point(|&(s, _)| s < from);
+    hits.get(first).is_some_and(|&(s, _)| s < to)
+}
+
 /// Whether none of `rule`'s keywords occurs inside `secret`: the rule found
 /// the value by its surroundings, so the value alone says nothing of its scope.
 fn is_opaque(rule: &Rule, secret: &[u8]) -> bool {
@@ -369,7 +480,10 @@ fn is_opaque(rule: &Rule, secret: &[u8]) -> bool {
 struct Kept {
     candidate: Candidate,
     tier: Tier,
-    provider: Option<&'static str>,
+    provider: Option<String>,
+    /// The description, when the finding is not what its rule describes
+    /// (a provider named by [`proximity`]).
+    description: Option<String>,
     note: Option<String>,
     patterned: bool,
 }
@@ -418,8 +532,12 @@ fn drop_shadowed(rules: &RuleSet, kept: Vec<Kept>, specific_hits: &[(usize, usiz
         let rule = rules.get(k.candidate.rule as usize);
         let (start, end) = k.span();
         let explained = specific.iter().any(|&(s, e)| s < end && start < e)
-            || (rule.classify == Some(crate::rules::schema::Classifier::Assignment)
-                && specific_hits.iter().any(|&(s, e)| start <= s && e <= end));
+            || (rule.classify == Some(Classifier::Assignment)
+                && specific_hits.iter().any(|&(s, e)| {
+                    // In a very long value a provider keyword turns up by
+                    // chance; only one at its start says whose it is.
+                    start <= s && e <= end && (end - start <= LONG_VALUE || s < start + 16)
+                }));
         if rule.fallback && explained {
             continue;
         }

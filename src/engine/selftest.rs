@@ -18,7 +18,7 @@ pub struct Failure {
 }
 
 /// The file name examples are scanned under when they do not name one.
-pub const DEFAULT_EXAMPLE_PATH: &str = "example.txt";
+pub const DEFAULT_EXAMPLE_PATH: &str = "snippet.txt";
 
 /// How many values the self-test generates from a rule's format (each in
 /// every surrounding): the shortest, the longest and two of random length.

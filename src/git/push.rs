@@ -37,8 +37,9 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>, GitError> {
             return Err(GitError::new(
                 "reading the pre-push input",
                 format!(
-                    "line {} is not `<local ref> <local sha> <remote ref> <remote sha>`: {line:?}",
-                    n + 1
+                    "line {} is not `<local ref> <local sha> <remote ref> <remote sha>`: {:?}",
+                    n + 1,
+                    crate::report::escape::text(line)
                 ),
             ));
         };
@@ -46,7 +47,11 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>, GitError> {
             ObjectId::from_hex(s.as_bytes()).map_err(|_| {
                 GitError::new(
                     "reading the pre-push input",
-                    format!("line {}: `{s}` is not an object id", n + 1),
+                    format!(
+                        "line {}: `{}` is not an object id",
+                        n + 1,
+                        crate::report::escape::text(s)
+                    ),
                 )
             })
         };
@@ -170,5 +175,17 @@ mod tests {
         assert!(u[1].local.is_null());
         assert!(parse_updates("garbage\n").is_err());
         assert!(parse_updates("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bad_line_is_quoted_without_raw_control_characters() {
+        let a = "a".repeat(40);
+        for input in [
+            format!("refs/heads/main \x1b]0;t\x07{a} refs/heads/main {a}\n"),
+            format!("refs/heads/main {a} refs/heads/main \x1b[2J\n"),
+        ] {
+            let message = parse_updates(&input).unwrap_err().to_string();
+            assert!(!message.chars().any(char::is_control), "{message:?}");
+        }
     }
 }

@@ -30,6 +30,15 @@ pub enum Classifier {
     /// A value assigned to a secret-sounding name: is the name really a
     /// secret's, and does the value look like one (catch-all rules)?
     Assignment,
+    /// A password in an SQL clause or on a command line: a literal, not a
+    /// bind variable, a metavariable in help text or a hash.
+    PasswordLiteral,
+    /// An HTTP `Authorization` value: a `Basic` one must decode to
+    /// `user:password`.
+    HttpAuthorization,
+    /// The private member of a JSON Web Key: the object must name a key
+    /// type with a private part.
+    JwkPrivate,
 }
 
 /// A rule example: plain text, or text with the file name it lives in and the

@@ -380,7 +380,9 @@ fn no_format_prints_a_whole_secret_for_any_rule_example() {
     let with_examples = blastwall::rules::with_examples(engine.rules.rules().to_vec());
     for (i, rule) in with_examples.iter().enumerate() {
         for (j, ex) in rule.examples.iter().enumerate() {
-            let name = ex.path().unwrap_or("example.txt");
+            let name = ex
+                .path()
+                .unwrap_or(blastwall::engine::selftest::DEFAULT_EXAMPLE_PATH);
             let rel = format!("r{i:03}-{j}/{name}");
             t.write(&rel, ex.text());
             for f in engine.scan(&rel, ex.text().as_bytes()).unwrap() {
