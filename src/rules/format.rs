@@ -195,8 +195,9 @@ impl Shape {
     }
 
     /// A value of the shape. `bound` picks run lengths: `Some(false)` the
-    /// shortest allowed, `Some(true)` the longest (each run ending on its
-    /// class's punctuation, if it has any), `None` at random.
+    /// shortest allowed (each run starting on its class's punctuation, if it
+    /// has any), `Some(true)` the longest (each run ending on it), `None` at
+    /// random.
     pub fn generate(&self, rng: &mut Rng, bound: Option<bool>) -> String {
         let mut out = String::new();
         for piece in &self.0 {
@@ -211,14 +212,14 @@ impl Shape {
                     let alphabet = class.alphabet();
                     let bytes = alphabet.as_bytes();
                     out.extend((0..len).map(|_| bytes[rng.below(bytes.len())] as char));
-                    // The longest value also ends the run on the class's
-                    // punctuation (`-` of base64url, `+` of base64), where
-                    // a rule's `\b` would cut a real token short.
-                    if bound == Some(true)
-                        && let Some(&p) = bytes.iter().find(|b| !b.is_ascii_alphanumeric())
+                    // The shortest value starts the run, the longest ends
+                    // it, on the class's punctuation (`-` of base64url, `+`
+                    // of base64), where a rule's `\b` misses a real token.
+                    if let (Some(edge), Some(&p)) =
+                        (bound, bytes.iter().find(|b| !b.is_ascii_alphanumeric()))
                     {
-                        out.pop();
-                        out.push(p as char);
+                        let at = if edge { out.len() - 1 } else { out.len() - len };
+                        out.replace_range(at..at + 1, &(p as char).to_string());
                     }
                 }
                 Piece::Uuid { upper } => {
@@ -419,13 +420,17 @@ mod tests {
     }
 
     #[test]
-    fn the_longest_value_ends_runs_on_punctuation() {
+    fn bounds_put_punctuation_at_the_edges_of_runs() {
         let shape = Shape::parse("t_{base64url:8}.{base64:4}.{hex:3}").unwrap();
         let v = shape.generate(&mut Rng::seeded("p"), Some(true));
         let parts: Vec<&str> = v.split('.').collect();
         assert!(parts[0].ends_with('-'), "{v}");
         assert!(parts[1].ends_with('+'), "{v}");
         assert!(parts[2].bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
+        let v = shape.generate(&mut Rng::seeded("p"), Some(false));
+        let parts: Vec<&str> = v.split('.').collect();
+        assert!(parts[0].starts_with("t_-"), "{v}");
+        assert!(parts[1].starts_with('+'), "{v}");
     }
 
     #[test]
