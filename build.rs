@@ -19,6 +19,8 @@ mod format;
 mod packed;
 #[path = "src/rules/schema.rs"]
 mod schema;
+#[path = "src/rules/token_checksum.rs"]
+mod token_checksum;
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -29,6 +31,7 @@ fn main() {
         "src/rules/schema.rs",
         "src/rules/packed.rs",
         "src/rules/format.rs",
+        "src/rules/token_checksum.rs",
         "src/tier.rs",
         "src/error.rs",
     ] {

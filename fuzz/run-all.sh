@@ -10,10 +10,15 @@ secs="${1:-600}"; shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=($(cargo +nightly fuzz list))
 mkdir -p fuzz/logs
+# Built once, then run directly: a source change during a long run does not
+# trigger a rebuild inside a target's time.
+cargo +nightly fuzz build -O >/dev/null 2>&1 || { echo "fuzz build failed"; exit 2; }
+bin=fuzz/target/x86_64-unknown-linux-gnu/release
 for t in "${targets[@]}"; do
-  mkdir -p "fuzz/corpus/$t"
+  mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   start=$(date +%s)
-  cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
+  "$bin/$t" "fuzz/corpus/$t" "fuzz/seeds/$t" \
+    -artifact_prefix="fuzz/artifacts/$t/" \
     -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
     > "fuzz/logs/$t.log" 2>&1
   rc=$?

@@ -299,14 +299,17 @@ impl Baseline {
 
 /// Byte offset of the `"key":` at or after `from` in a JSON text (0 if
 /// absent), to point an error at the field it concerns.
-/// serde_json's message without its own " at line L column C" tail: the
-/// position is already the error's line and column.
+/// serde_json's message without its own " at line L column C" tail (the
+/// position is already the error's line and column), on one line.
 fn json_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rsplit_once(" at line ") {
-        Some((problem, _)) => problem.to_string(),
-        None => text,
-    }
+    let problem = match text.rsplit_once(" at line ") {
+        Some((problem, _)) => problem,
+        None => &text,
+    };
+    // serde_json quotes what it read (`unknown field \`…\``): escaped, so a
+    // newline or escape sequence in the file cannot break the message.
+    crate::report::escape::text(problem).into_owned()
 }
 
 fn key_offset(text: &str, key: &str, from: usize) -> usize {
@@ -363,6 +366,9 @@ mod tests {
             assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}");
             assert!(!e.message.contains(" at line "), "{}", e.message);
         }
+        // Found by fuzzing: serde_json quotes an unknown field as it is.
+        let e = Baseline::parse(Path::new("b.json"), "{\"versio\\n\\u001b[2J\": 1}").unwrap_err();
+        assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
     }
 
     #[test]

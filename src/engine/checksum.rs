@@ -11,6 +11,7 @@
 //! fails was not issued by the provider at all: fabricated, mistyped or cut.
 //! Nothing here goes over the network.
 
+pub use crate::rules::token_checksum::{base36_fixed, base62_fixed, crc32};
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -81,9 +82,6 @@ pub fn check(secret: &[u8]) -> Option<Evidence> {
     None
 }
 
-/// The lexicographic base62 alphabet GitHub and npm encode checksums in.
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 /// Whether a 40-character `xxx_` token's last six characters are the base62
 /// CRC32 of the thirty before them; `None` when the value is not that shape.
 fn base62_crc(secret: &[u8]) -> Option<bool> {
@@ -92,16 +90,6 @@ fn base62_crc(secret: &[u8]) -> Option<bool> {
     }
     let expected = base62_fixed(crc32(&secret[4..34]));
     Some(expected == secret[34..])
-}
-
-/// `n` in base62, left-padded with `0` to six characters (enough for any u32).
-pub fn base62_fixed(mut n: u32) -> [u8; 6] {
-    let mut out = [BASE62[0]; 6];
-    for slot in out.iter_mut().rev() {
-        *slot = BASE62[(n % 62) as usize];
-        n /= 62;
-    }
-    out
 }
 
 /// GitLab's routable tokens: `<prefix><base64url payload>.<length><crc>` or,
@@ -122,17 +110,6 @@ fn gitlab_routable(secret: &[u8]) -> Option<bool> {
 
 fn is_base36(b: &u8) -> bool {
     b.is_ascii_digit() || b.is_ascii_lowercase()
-}
-
-/// `n` in lowercase base36, left-padded with `0` to seven characters.
-pub fn base36_fixed(mut n: u32) -> [u8; 7] {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = [b'0'; 7];
-    for slot in out.iter_mut().rev() {
-        *slot = DIGITS[(n % 36) as usize];
-        n /= 36;
-    }
-    out
 }
 
 /// Base64url that accepts padding or none, and stray trailing bits (a value
@@ -245,35 +222,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The CRC32 (IEEE 802.3, reflected, as zlib computes it) table, built at
-/// compile time: 1 KiB, not worth a dependency.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut n = 0;
-    while n < 256 {
-        let mut c = n as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-            k += 1;
-        }
-        table[n] = c;
-        n += 1;
-    }
-    table
-};
-
-/// CRC32 of `data`, as zlib's `crc32` computes it.
-pub fn crc32(data: &[u8]) -> u32 {
-    !data.iter().fold(!0u32, |crc, &b| {
-        CRC_TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8)
-    })
-}
-
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -288,7 +236,7 @@ pub mod tests {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                BASE62[(x % 62) as usize] as char
+                crate::rules::token_checksum::BASE62[(x % 62) as usize] as char
             })
             .collect()
     }

@@ -12,6 +12,9 @@
 //! A shape is literal text with pieces in braces: `{class:N}` (N characters
 //! of a class), `{class:N..M}` (N to M of them, bounds included) and
 //! `{uuid}` / `{uuid_upper}`; `{{` and `}}` are literal braces.
+//! `{crc32_base62}` is the checksum GitHub and npm tokens end in: six base62
+//! digits of the CRC32 of the piece before it, so that generated values
+//! carry a valid checksum as issued tokens do.
 
 use crate::tier::Tier;
 use serde::{Deserialize, Serialize};
@@ -149,6 +152,8 @@ pub enum Piece {
     Uuid {
         upper: bool,
     },
+    /// Six base62 digits of the CRC32 of the previous piece's characters.
+    Crc32Base62,
 }
 
 /// A shape, parsed.
@@ -200,8 +205,16 @@ impl Shape {
     /// random.
     pub fn generate(&self, rng: &mut Rng, bound: Option<bool>) -> String {
         let mut out = String::new();
+        // Where the previous piece's characters start, for a checksum piece.
+        let mut previous = 0;
         for piece in &self.0 {
+            let start = out.len();
             match piece {
+                Piece::Crc32Base62 => {
+                    let crc = super::token_checksum::crc32(&out.as_bytes()[previous..]);
+                    let digits = super::token_checksum::base62_fixed(crc);
+                    out.extend(digits.iter().map(|&b| b as char));
+                }
                 Piece::Literal(s) => out.push_str(s),
                 Piece::Run { class, min, max } => {
                     let len = match bound {
@@ -232,6 +245,7 @@ impl Shape {
                     }
                 }
             }
+            previous = start;
         }
         out
     }
@@ -241,11 +255,12 @@ fn parse_piece(body: &str) -> Result<Piece, String> {
     match body {
         "uuid" => return Ok(Piece::Uuid { upper: false }),
         "uuid_upper" => return Ok(Piece::Uuid { upper: true }),
+        "crc32_base62" => return Ok(Piece::Crc32Base62),
         _ => {}
     }
     let unknown = || {
         format!(
-            "unknown piece `{{{body}}}`: write `{{class:N}}` or `{{class:N..M}}` with a class among hex, hex_upper, digits, lower, upper, alpha, lower_alnum, upper_alnum, base62, base64, base64url, base32, base32_lower, bech32, bech32_upper, or `{{uuid}}` / `{{uuid_upper}}`"
+            "unknown piece `{{{body}}}`: write `{{class:N}}` or `{{class:N..M}}` with a class among hex, hex_upper, digits, lower, upper, alpha, lower_alnum, upper_alnum, base62, base64, base64url, base32, base32_lower, bech32, bech32_upper, or `{{uuid}}` / `{{uuid_upper}}` / `{{crc32_base62}}`"
         )
     };
     let (name, len) = body.split_once(':').ok_or_else(unknown)?;
@@ -453,5 +468,18 @@ mod tests {
         let mut f = spec("a{hex:4}");
         f.contexts = Some(Vec::new());
         assert!(f.validate().unwrap_err().contains("must not be empty"));
+    }
+
+    #[test]
+    fn a_checksum_piece_makes_valid_github_style_tokens() {
+        let shape = Shape::parse("ghp_{base62:30}{crc32_base62}").unwrap();
+        let mut rng = Rng::seeded("checksum");
+        for bound in [None, Some(false), Some(true)] {
+            let token = shape.generate(&mut rng, bound);
+            assert_eq!(token.len(), 40);
+            let b = token.as_bytes();
+            let crc = super::super::token_checksum::crc32(&b[4..34]);
+            assert_eq!(&super::super::token_checksum::base62_fixed(crc), &b[34..]);
+        }
     }
 }

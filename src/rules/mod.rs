@@ -10,6 +10,7 @@
 pub mod format;
 pub mod packed;
 pub mod schema;
+pub mod token_checksum;
 
 use crate::error::LocatedError;
 use crate::tier::Tier;
