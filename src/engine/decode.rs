@@ -133,22 +133,70 @@ pub struct Span {
 /// ones where they pay.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Look for base64 runs in the whole text (configuration and data files:
-    /// Kubernetes manifests, Docker configs, `.env`), not only in `areas`.
+    /// Look for base64 runs in the whole text (configuration files:
+    /// Kubernetes manifests, Docker configs, `.env`).
     pub base64_everywhere: bool,
+    /// Look for base64 runs inside the caller's areas (around keywords).
+    /// Off for program source, the bulk of a tree's bytes, where values are
+    /// rarely stored encoded and long identifiers would cost the probing.
+    pub base64_in_areas: bool,
     /// Look for YAML block scalars (YAML files).
     pub yaml: bool,
 }
 
-/// File names whose base64 runs are searched throughout: configuration
-/// where values are stored encoded (Kubernetes manifests and Helm values,
-/// Docker's `config.json`, `.env` files, properties). Elsewhere base64 is
-/// read only around keywords and PEM armour: a scan of source code must not
-/// probe every long identifier.
+/// What to look for in the file at `path`: base64 throughout configuration
+/// files (Kubernetes manifests and Helm values, Docker's `config.json`,
+/// `.env` files, properties), around keywords in other text and data, and
+/// not in program source; YAML block scalars in YAML. Base64 PEM armour
+/// (`LS0tLS1`) is read in any file.
 pub fn options_for(path: &str) -> Options {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     let yaml = matches!(ext, "yml" | "yaml");
+    let source = matches!(
+        ext,
+        "js" | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "mts"
+            | "cts"
+            | "tsx"
+            | "map"
+            | "py"
+            | "pyi"
+            | "rs"
+            | "go"
+            | "java"
+            | "kt"
+            | "scala"
+            | "c"
+            | "h"
+            | "cc"
+            | "cpp"
+            | "hpp"
+            | "cs"
+            | "rb"
+            | "php"
+            | "swift"
+            | "m"
+            | "lua"
+            | "pl"
+            | "r"
+            | "dart"
+            | "ex"
+            | "clj"
+            | "hs"
+            | "ml"
+            | "css"
+            | "scss"
+            | "less"
+            | "svg"
+            | "html"
+            | "htm"
+            | "po"
+            | "mo"
+    );
     Options {
         base64_everywhere: yaml
             || name.starts_with(".env")
@@ -161,6 +209,7 @@ pub fn options_for(path: &str) -> Options {
                 ext,
                 "properties" | "tfvars" | "ini" | "cfg" | "conf" | "cnf"
             ),
+        base64_in_areas: !source,
         yaml,
     }
 }
@@ -207,7 +256,11 @@ pub fn spans(
     if options.base64_everywhere {
         base64_spans(area, 0, &mut push);
     } else {
-        let mut base64_areas = local.clone();
+        let mut base64_areas = if options.base64_in_areas {
+            local.clone()
+        } else {
+            Vec::new()
+        };
         // A base64 PEM file (`-----BEGIN` encoded) is read wherever it is.
         for at in memchr::memmem::find_iter(area, b"LS0tLS1") {
             base64_areas.push(line_around(area, at));
@@ -317,32 +370,65 @@ fn joined_spans(
     }
 }
 
-/// Bytes that may appear in base64 of either alphabet (padding aside).
-fn is_base64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+/// Per byte: 1 for base64 of the standard alphabet (`A-Za-z0-9+/`), 2 for
+/// the URL-safe alphabet's own two (`-`, `_`), 0 for anything else. One load
+/// per test in the run finder's inner loop.
+const BASE64_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+            1
+        } else if b == b'-' || b == b'_' {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// A standard-alphabet byte: what the run finder probes for. `-` and `_`
+/// are left out of the probe because they glue identifiers
+/// (`snake_case_names`), the commonest long runs in code.
+fn is_core(b: u8) -> bool {
+    BASE64_CLASS[b as usize] == 1
 }
 
-/// Runs of at least [`MIN_BASE64`] base64 characters (with their padding),
-/// found by looking only at every `MIN_BASE64`-th byte until one is a
-/// base64 character: most bytes of ordinary text are never read.
+/// Any base64 byte of either alphabet.
+fn is_base64(b: u8) -> bool {
+    BASE64_CLASS[b as usize] != 0
+}
+
+/// Runs of base64 characters holding at least [`MIN_BASE64`] standard ones
+/// in a row (with their padding), found by looking only at every
+/// `MIN_BASE64`-th byte until one is a base64 character: most bytes of
+/// ordinary text are never read. A run found is then extended over the
+/// URL-safe alphabet's `-` and `_` too.
 fn base64_runs(data: &[u8], mut found: impl FnMut(Range<usize>)) {
     let n = data.len();
     let mut i = 0;
+    let mut emitted = 0;
     while i + MIN_BASE64 <= n {
         let probe = i + MIN_BASE64 - 1;
-        if !is_base64(data[probe]) {
+        if !is_core(data[probe]) {
             i = probe + 1;
             continue;
         }
-        // Back to the start of the run the probe is in; `i` always follows a
-        // non-base64 byte (or is 0), so the run starts no earlier than `i`.
+        // Back to the start of the core run the probe is in; `i` always
+        // follows a non-core byte (or is 0), so it starts no earlier.
         let mut start = probe;
-        while start > i && is_base64(data[start - 1]) {
+        while start > i && is_core(data[start - 1]) {
             start -= 1;
         }
         if start > i {
             i = start;
             continue;
+        }
+        while start > emitted && is_base64(data[start - 1]) {
+            start -= 1;
         }
         let mut end = probe + 1;
         while end < n && is_base64(data[end]) {
@@ -353,6 +439,7 @@ fn base64_runs(data: &[u8], mut found: impl FnMut(Range<usize>)) {
             padded += 1;
         }
         found(start..padded);
+        emitted = padded;
         i = padded + 1;
     }
 }
@@ -818,13 +905,21 @@ mod tests {
     fn all(data: &[u8]) -> Vec<Layer> {
         let options = Options {
             base64_everywhere: true,
+            base64_in_areas: true,
             yaml: true,
         };
         let mut budget = Budget::default();
-        spans(data, 0..data.len(), &[0..data.len()], options, &mut budget)
-            .into_iter()
-            .filter_map(|s| layer(data, s, &mut budget))
-            .collect()
+        let whole = 0..data.len();
+        spans(
+            data,
+            whole.clone(),
+            std::slice::from_ref(&whole),
+            options,
+            &mut budget,
+        )
+        .into_iter()
+        .filter_map(|s| layer(data, s, &mut budget))
+        .collect()
     }
 
     fn decoded(l: &Layer) -> &[u8] {
@@ -931,7 +1026,7 @@ mod tests {
         let everywhere = spans(
             data,
             0..data.len(),
-            &[0..data.len()],
+            std::slice::from_ref(&(0..data.len())),
             Options::default(),
             &mut budget,
         );
