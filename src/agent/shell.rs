@@ -356,10 +356,10 @@ impl Lexer {
             self.at += 1;
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
-                (Some('"'), '\\') => self.at += 1,
+                (Some('"'), '\\') => self.at = (self.at + 1).min(self.chars.len()),
                 (Some(_), _) => {}
                 (None, '\'' | '"') => quote = Some(c),
-                (None, '\\') => self.at += 1,
+                (None, '\\') => self.at = (self.at + 1).min(self.chars.len()),
                 (None, c) if c == open => depth += 1,
                 (None, c) if c == close => {
                     depth -= 1;
@@ -394,7 +394,11 @@ impl Lexer {
                         self.at += 1;
                     }
                     let text: String = self.chars[start..self.at].iter().collect();
-                    self.at += 1;
+                    // The closing quote, when there is one: the cursor never
+                    // passes the end (an unclosed quote ends the word).
+                    if self.peek(0).is_some() {
+                        self.at += 1;
+                    }
                     word.push_str(&text);
                 }
                 '"' => {
@@ -492,6 +496,24 @@ mod tests {
 
     fn words(line: &str) -> Vec<Vec<String>> {
         parse(line).into_iter().map(|s| s.words).collect()
+    }
+
+    /// Found by fuzzing: an unclosed quote or a trailing backslash moved
+    /// the cursor past the end, and a here-document after it sliced out of
+    /// range.
+    #[test]
+    fn unclosed_quotes_and_trailing_escapes_end_the_input() {
+        for line in [
+            "cat <<'EOF",
+            "cat <<\"EOF",
+            "cat <<EOF 'x",
+            "echo $(a \\",
+            "echo `a \"\\",
+            "x <<'E\n  y",
+        ] {
+            let _ = parse(line);
+            let _ = path_tokens(line);
+        }
     }
 
     #[test]
