@@ -176,10 +176,17 @@ impl Engine {
                         .and_then(|g| caps.get_group(g))
                         .map(|k| (k.start, k.end));
                     let match_len = caps.get_match().map_or(0, |m| m.len());
+                    let rule = self.rules.get(rule_index as usize);
+                    let secret_end =
+                        if span.end == end && rule.classify == Some(Classifier::Assignment) {
+                            run_end(data, end)
+                        } else {
+                            span.end
+                        };
                     candidates.push(Candidate {
                         rule: rule_index,
                         secret_start: span.start,
-                        secret_end: span.end,
+                        secret_end,
                         key,
                         match_len,
                     });
@@ -655,13 +662,18 @@ fn apply_context(rule: &Rule, data: &[u8], path: &str, kept: &mut Kept) -> bool 
     true
 }
 
-/// Whether a specific rule's keyword (sorted `hits`) lies on the line of
-/// the byte at `at`.
+/// Whether a specific rule's keyword lies on the line of the byte at `at`.
+/// `hits` come in the keyword search's order, by the end of each keyword's
+/// first nine bytes, so that end is what the search bisects on.
 fn specific_keyword_on_line(data: &[u8], at: usize, hits: &[(usize, usize)]) -> bool {
     let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
     let to = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |p| at + p);
-    let first = hits.partition_point(|&(s, _)| s < from);
-    hits.get(first).is_some_and(|&(s, _)| s < to)
+    let window_end = |&(s, e): &(usize, usize)| s + (e - s).min(9);
+    let first = hits.partition_point(|h| window_end(h) < from);
+    hits[first..]
+        .iter()
+        .take_while(|h| window_end(h) <= to + 9)
+        .any(|&(s, _)| (from..to).contains(&s))
 }
 
 /// Whether none of `rule`'s keywords occurs inside `secret`: the rule found
@@ -791,6 +803,21 @@ fn is_name_word(keyword: &[u8]) -> bool {
         .or_else(|| keyword.strip_prefix(b"-"))
         .unwrap_or(keyword);
     WORDS.iter().any(|w| w.as_bytes() == trimmed)
+}
+
+/// Longest value a catch-all follows past its window: a generated key of a
+/// few kilobytes is caught whole, a data blob is not followed forever.
+const MAX_VALUE_RUN: usize = 64 * 1024;
+
+/// Where a catch-all's value that reached the end of its window really
+/// ends: the window is capped in bytes, so a 4,000-character `SECRET_KEY`
+/// runs past it. Followed through the characters such values are made of.
+fn run_end(data: &[u8], from: usize) -> usize {
+    let limit = data.len().min(from + MAX_VALUE_RUN);
+    data[from..limit]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"+/=_-!@#%^&*.~".contains(b)))
+        .map_or(limit, |p| from + p)
 }
 
 /// Start of a window: up to `lines` line breaks before the hit's line, and no

@@ -237,3 +237,30 @@ fn fixtures_and_documentation_lower_the_tier_and_say_why() {
     );
     assert!(token.iter().any(|f| f.tier == Tier::Critical), "{token:?}");
 }
+
+#[test]
+fn jwts_with_long_payloads_are_found() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let groups: Vec<String> = (0..40)
+        .map(|i| format!("\"grp-{i:02}-q7Wm2Zr9Kx4T\""))
+        .collect();
+    let payload = format!(
+        "{{\"sub\":\"u1\",\"groups\":[{}],\"exp\":4102444800}}",
+        groups.join(",")
+    );
+    let token = format!(
+        "{}.{}.{}",
+        b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}"),
+        b64(&payload),
+        "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznBq7Wm2Zr9Kx4Tb8Nv3Yc6Hd1J_-x"
+    );
+    assert!(token.len() > 1000);
+    let found = scan("client/session.py", &format!("token = \"{token}\"\n"));
+    assert!(
+        found
+            .iter()
+            .any(|f| f.rule == "jwt" && f.secret.expose().len() == token.len()),
+        "{found:?}"
+    );
+}
