@@ -506,4 +506,114 @@ mod tests {
         };
         assert!(note.contains("sp=rl are read/list only"), "{note}");
     }
+
+    #[test]
+    fn jwt_structure_is_parsed() {
+        let payload = r#"{"sub":"x","exp":4102444800}"#;
+        // A header that parses but names no algorithm: not a JWT.
+        let no_alg = token(r#"{"typ":"JWT"}"#, payload);
+        assert_eq!(
+            classify(Classifier::Jwt, m(&no_alg), Tier::Medium),
+            Verdict::Reject
+        );
+        // A payload that opens as JSON but does not parse: reported low.
+        let broken = format!(
+            "{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl",
+            b64(r#"{"alg":"HS256"}"#),
+            b64("{\"sub\":\"x\u{1}\u{2}")
+        );
+        assert!(matches!(
+            classify(Classifier::Jwt, m(broken.as_bytes()), Tier::Medium),
+            Verdict::Retier {
+                tier: Tier::Low,
+                ..
+            }
+        ));
+        // A long payload (claims of 2,000 characters) is read like any other.
+        let long = format!(
+            r#"{{"sub":"x","exp":4102444800,"pad":"{}"}}"#,
+            "q".repeat(2000)
+        );
+        let long = token(r#"{"alg":"RS256"}"#, &long);
+        assert_eq!(
+            classify(Classifier::Jwt, m(&long), Tier::Medium),
+            Verdict::Keep
+        );
+    }
+
+    /// Armour around `body`, BEGIN and END naming `begin` and `end`.
+    fn armoured(begin: &str, end: &str, body: &str) -> Vec<u8> {
+        format!("-----BEGIN {begin}-----\n{body}\n-----END {end}-----").into_bytes()
+    }
+
+    /// Generated base64 lines (not a key anyone holds).
+    fn body() -> String {
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let text = STANDARD.encode(bytes);
+        text.as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn pem_armour_is_parsed() {
+        let rsa = "RSA PRIVATE KEY";
+        assert_eq!(
+            classify(
+                Classifier::PemKey,
+                m(&armoured(rsa, rsa, &body())),
+                Tier::High
+            ),
+            Verdict::Keep
+        );
+        // Labels that differ are not one key.
+        let mixed = armoured(rsa, "EC PRIVATE KEY", &body());
+        assert_eq!(
+            classify(Classifier::PemKey, m(&mixed), Tier::High),
+            Verdict::Reject
+        );
+        // Cut short, or a placeholder, as documentation shows keys.
+        let cut = armoured(
+            rsa,
+            rsa,
+            "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n...",
+        );
+        let stand_in = armoured(
+            rsa,
+            rsa,
+            &format!("{}\n<your private key here>", &body()[..64]),
+        );
+        let filler = armoured(rsa, rsa, &"A".repeat(64 * 4));
+        for k in [cut, stand_in, filler] {
+            assert_eq!(
+                classify(Classifier::PemKey, m(&k), Tier::High),
+                Verdict::Reject,
+                "{}",
+                String::from_utf8_lossy(&k)
+            );
+        }
+        // Encrypted: one tier lower, with a note; also the legacy header.
+        let p8 = "ENCRYPTED PRIVATE KEY";
+        let legacy = format!(
+            "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n{}",
+            body()
+        );
+        for k in [armoured(p8, p8, &body()), armoured(rsa, rsa, &legacy)] {
+            assert!(matches!(
+                classify(Classifier::PemKey, m(&k), Tier::High),
+                Verdict::Retier {
+                    tier: Tier::Medium,
+                    ..
+                }
+            ));
+        }
+        // A key inside a JSON string, line breaks escaped, is still a key.
+        let json = armoured(rsa, rsa, &body().replace('\n', "\\n"));
+        assert_eq!(
+            classify(Classifier::PemKey, m(&json), Tier::High),
+            Verdict::Keep
+        );
+    }
 }

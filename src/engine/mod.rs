@@ -1035,4 +1035,98 @@ placeholder_filter = false
         let f = e_scan(b"\xff\xfe k = dmo_Q8r2T5y7U1i3O9p4 \xc3\x28");
         assert_eq!(f.len(), 1);
     }
+
+    /// The built-in rules, as the product runs them.
+    fn builtin() -> Engine {
+        Engine::new(
+            crate::rules::builtin().unwrap().to_vec(),
+            Allowlist::default(),
+        )
+    }
+
+    /// A generated token is found through every decoding layer, reported at
+    /// the encoded text's line, with how it was decoded.
+    #[test]
+    fn generated_tokens_are_found_through_every_layer() {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::STANDARD;
+        let e = builtin();
+        for seed in 1..4u64 {
+            let ghp = super::checksum::tests::github_style("ghp_", seed);
+            let escaped: String = ghp
+                .chars()
+                .map(|c| format!("\\x{:02x}", c as u32))
+                .collect();
+            let (head, tail) = ghp.split_at(11);
+            let cases = [
+                (
+                    "k8s/secret.yaml",
+                    format!("data:\n  token: {}\n", STANDARD.encode(&ghp)),
+                    "base64-decoded",
+                ),
+                (
+                    "notes.txt",
+                    format!("x\ncb?t={}&y=1\n", ghp.replace('_', "%5F")),
+                    "URL-decoded",
+                ),
+                (
+                    "a.py",
+                    format!("x\nt = \"{escaped}\"\n"),
+                    "string escapes decoded",
+                ),
+                (
+                    "a.js",
+                    format!("x\nconst t = \"{head}\" +\n  \"{tail}\";\n"),
+                    "string literals joined",
+                ),
+                (
+                    "k8s/cm.yaml",
+                    format!(
+                        "a: 1\nurl: {}\n",
+                        STANDARD.encode(format!("https://h/cb?t={}", ghp.replace('_', "%5F")))
+                    ),
+                    "base64-decoded, then URL-decoded",
+                ),
+            ];
+            for (path, text, how) in cases {
+                let f = e.scan(path, text.as_bytes()).unwrap();
+                let hit = f.iter().find(|f| f.rule == "github-classic-pat");
+                let hit = hit.unwrap_or_else(|| panic!("{path}: {text}\n{f:?}"));
+                assert_eq!(hit.secret.expose(), ghp.as_bytes(), "{path}");
+                assert_eq!(hit.decoded.as_deref(), Some(how), "{path}");
+                assert_eq!(hit.line, 2, "{path}");
+                assert_eq!(hit.tier, Tier::Critical, "{path}");
+                let note = hit.note.as_deref().unwrap();
+                assert!(
+                    note.starts_with(how) && note.contains("checksum is valid"),
+                    "{note}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn yaml_block_value_is_read_with_its_key() {
+        let e = builtin();
+        let text = b"db:\n  password: >-\n    Zq8mR2xW4nT6yB1vK3cJ\n";
+        let f = e.scan("config/app.yaml", text).unwrap();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].decoded.as_deref(), Some("YAML block scalar joined"));
+        assert_eq!(f[0].secret.expose(), b"Zq8mR2xW4nT6yB1vK3cJ");
+        assert_eq!(f[0].line, 2);
+    }
+
+    #[test]
+    fn decoding_can_be_turned_off_and_plain_hits_win_ties() {
+        let mut e = builtin();
+        let ghp = super::checksum::tests::github_style("ghp_", 9);
+        // Found plainly: no decoding note even though the line has escapes.
+        let plain = format!("t = \"{ghp}\\n\"\n");
+        let f = e.scan("a.py", plain.as_bytes()).unwrap();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].decoded, None);
+        e.decode_layers = false;
+        let hidden = format!("t = \"{}\"\n", ghp.replace('_', "\\x5f"));
+        assert!(e.scan("a.py", hidden.as_bytes()).unwrap().is_empty());
+    }
 }
