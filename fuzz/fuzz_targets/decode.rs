@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let options = decode::Options {
         base64_everywhere: selector & 1 != 0,
         yaml: selector & 2 != 0,
+        base64_in_areas: selector & 8 != 0,
     };
     // Keyword areas: the whole input, or its first half.
     let areas = if selector & 4 != 0 {
