@@ -531,35 +531,8 @@ pub fn judge_vouched(m: Matched<'_>) -> Verdict {
 
 fn judge_inner(m: Matched<'_>, vouched: bool) -> Verdict {
     let (key, value) = (m.key.unwrap_or(b""), m.secret);
-    if !m.quoted && is_code_file(m.path) {
+    if !reads_as_literal(m, key, value) {
         return Verdict::Reject;
-    }
-    // A quoted value with a symbol inside a word (`super$ecret`, `pa55!word`)
-    // is a typed literal, never a name in code, however word-like it reads.
-    let symbolic = m.quoted
-        && value.iter().skip(1).any(|b| b"!@#$%^&*+=?~".contains(b))
-        && !value.iter().any(u8::is_ascii_whitespace);
-    // Under a password name a word or two is a password people use
-    // (`WinterFalls`); three words or more are a phrase or a label.
-    let password_named = words(key)
-        .last()
-        .is_some_and(|w| w.contains("pass") || w == "pwd");
-    let few_words = words(value).len() <= 2;
-    if names_a_secret(value)
-        || (is_wordy(value) && !symbolic && !(password_named && few_words))
-        || (!m.quoted && interpolates(value))
-    {
-        return Verdict::Reject;
-    }
-    // `f("password", "x")`: an argument list is only a secret assignment
-    // when the value is a strong literal, not another word or name.
-    let call_argument = m.operator.contains(&b',');
-    if call_argument {
-        let has_digit = value.iter().any(u8::is_ascii_digit);
-        let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
-        if value.len() < 8 || !has_digit || !has_alpha || shannon_entropy(value) < 2.8 {
-            return Verdict::Reject;
-        }
     }
     let name = normalise(key);
     if NOT_SECRET_NAME_PARTS.iter().any(|p| name.contains(p)) {
@@ -600,6 +573,50 @@ fn judge_inner(m: Matched<'_>, vouched: bool) -> Verdict {
             Verdict::Keep
         };
     }
+    judge_random(value, &words, at, weak, named)
+}
+
+/// Whether the value reads as a literal secret rather than code, a name, a
+/// phrase or an argument list (whatever the name it is assigned to).
+fn reads_as_literal(m: Matched<'_>, key: &[u8], value: &[u8]) -> bool {
+    if !m.quoted && is_code_file(m.path) {
+        return false;
+    }
+    // A quoted value with a symbol inside a word (`super$ecret`, `pa55!word`)
+    // is a typed literal, never a name in code, however word-like it reads.
+    let symbolic = m.quoted
+        && value.iter().skip(1).any(|b| b"!@#$%^&*+=?~".contains(b))
+        && !value.iter().any(u8::is_ascii_whitespace);
+    // Under a password name a word or two is a password people use
+    // (`WinterFalls`); three words or more are a phrase or a label.
+    let password_named = words(key)
+        .last()
+        .is_some_and(|w| w.contains("pass") || w == "pwd");
+    let few_words = words(value).len() <= 2;
+    if names_a_secret(value)
+        || (is_wordy(value) && !symbolic && !(password_named && few_words))
+        || (!m.quoted && interpolates(value))
+    {
+        return false;
+    }
+    // `f("password", "x")`: an argument list is only a secret assignment
+    // when the value is a strong literal, not another word or name.
+    let call_argument = m.operator.contains(&b',');
+    if call_argument {
+        let has_digit = value.iter().any(u8::is_ascii_digit);
+        let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
+        if value.len() < 8 || !has_digit || !has_alpha || shannon_entropy(value) < 2.8 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The value under a secret-like name that is not a password's: kept only
+/// when unmistakably random for the name (`named`, word `at` of `words`;
+/// `weak` for names like `*_key` that hold many things that are not
+/// secrets).
+fn judge_random(value: &[u8], words: &[String], at: usize, weak: bool, named: &str) -> Verdict {
     let has_digit = value.iter().any(u8::is_ascii_digit);
     let has_alpha = value.iter().any(u8::is_ascii_alphabetic);
     if value.len() < 16 || !has_digit || !has_alpha || shannon_entropy(value) < 3.0 {
