@@ -14,6 +14,7 @@
 # 2-core machine; the ratios are what the goals are about.
 #   RUNS=N      runs per command (default 20; the tree scan uses RUNS/4)
 #   ONLY="a b"  only these sections (startup precommit agent reach scan pathological)
+#   BW_BEFORE=F an earlier build, timed beside this one for start-up and the scan
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 P="${PEERS:-/opt/peers/bin}"
 GS_CONFIG=/opt/peers/git-secrets/gitconfig
@@ -50,6 +51,7 @@ if want startup; then
   cmds=("$BW scan $W/empty --format json -q" "rg -uu -F -c BLASTWALL_BENCH_NEEDLE $W/empty")
   have kingfisher && cmds+=("$P/kingfisher scan --no-validate --no-update-check -q --format json -o $W/kf.json $W/empty")
   have gitleaks && cmds+=("$P/gitleaks dir $W/empty --no-banner --exit-code 0 --log-level error --report-format json --report-path $W/gl.json")
+  [ -n "$BW_BEFORE" ] && cmds+=("$BW_BEFORE scan $W/empty --format json -q")
   run_set startup "$W" "$RUNS" "${cmds[@]}"
   bw=$(ms_of startup 1)
   goal "start-up (empty directory)" "${bw} ms (rg $(ms_of startup 2) ms)" "<= 5 ms" "$(le "$bw" 5)"
@@ -121,6 +123,7 @@ if want scan; then
   n=$(( RUNS / 4 > 3 ? RUNS / 4 : 3 ))
   cmds=("$BW scan $CORPUS/tree --no-default-skips --format json -q" "rg -uu -F -c BLASTWALL_BENCH_NEEDLE $CORPUS/tree")
   have kingfisher && cmds+=("$P/kingfisher scan --no-validate --no-update-check -q --format json -o $W/kf.json $CORPUS/tree")
+  [ -n "$BW_BEFORE" ] && cmds+=("$BW_BEFORE scan $CORPUS/tree --no-default-skips --format json -q")
   run_set scan "$W" "$n" "${cmds[@]}"
   bw=$(ms_of scan 1); rg=$(ms_of scan 2); r=$(ratio "$bw" "$rg")
   kf=""; [ -n "$(ms_of scan 3)" ] && kf=", kingfisher $(ratio "$(ms_of scan 3)" "$rg")x"
