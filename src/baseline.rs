@@ -239,7 +239,8 @@ impl Baseline {
                     format!(
                         "the entry for {} ({}) has a secret_hmac that is not 64 hex digits; \
                          remove the entry and accept the finding again",
-                        e.path, e.rule
+                        crate::report::escape::path(&e.path),
+                        crate::report::escape::text(&e.rule)
                     ),
                 ));
             }
@@ -366,6 +367,11 @@ mod tests {
             assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}");
             assert!(!e.message.contains(" at line "), "{}", e.message);
         }
+        // Found by fuzzing: a path with a newline in an entry the message names.
+        let text = "{\"version\": 1, \"hmac_key\": \"00112233445566778899aabbccddeeff\", \"entries\": [{\"rule\": \"r\", \"path\": \"a\\nb\", \"secret_hmac\": \"zz\", \"tier\": \"high\", \"line\": 1}]}";
+        let e = Baseline::parse(Path::new("b.json"), text).unwrap_err();
+        assert!(e.message.contains("secret_hmac"), "{}", e.message);
+        assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
         // Found by fuzzing: serde_json quotes an unknown field as it is.
         let e = Baseline::parse(Path::new("b.json"), "{\"versio\\n\\u001b[2J\": 1}").unwrap_err();
         assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);

@@ -6,6 +6,7 @@
 
 use crate::error::LocatedError;
 use crate::finding::Secret;
+use crate::report::escape;
 use crate::rules::schema::RawRule;
 use crate::rules::{self, compile_path_globs};
 use crate::tier::Tier;
@@ -353,7 +354,7 @@ impl Settings {
                 };
                 return Err(self.err(
                     r.id.span().start,
-                    format!("rule id `{}` {taken}", r.id.get_ref()),
+                    format!("rule id `{}` {taken}", escape::text(r.id.get_ref())),
                 ));
             }
             known.insert(r.id.get_ref().clone());
@@ -367,7 +368,10 @@ impl Settings {
             if !known.contains(id.get_ref()) {
                 return Err(self.err(
                     id.span().start,
-                    format!("[rules] disable: no rule with id `{}`", id.get_ref()),
+                    format!(
+                        "[rules] disable: no rule with id `{}`",
+                        escape::text(id.get_ref())
+                    ),
                 ));
             }
             changes.disabled.insert(id.get_ref().clone());
@@ -376,7 +380,10 @@ impl Settings {
             if !known.contains(id.get_ref()) {
                 return Err(self.err(
                     id.span().start,
-                    format!("[rules] tiers: no rule with id `{}`", id.get_ref()),
+                    format!(
+                        "[rules] tiers: no rule with id `{}`",
+                        escape::text(id.get_ref())
+                    ),
                 ));
             }
             changes.tiers.insert(id.get_ref().clone(), *tier);
@@ -460,6 +467,20 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, LocatedError> {
         Config::parse(Path::new(".blastwall.toml"), text.to_string())
+    }
+
+    /// An unknown rule id is quoted in the error escaped: a newline or an
+    /// escape sequence in it cannot split or colour the message.
+    #[test]
+    fn unknown_rule_ids_are_quoted_escaped() {
+        for text in [
+            "[rules]\ndisable = [\"no\\nsuch\\u001b[2J\"]\n",
+            "[rules.tiers]\n\"no\\nsuch\" = \"low\"\n",
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.contains("no rule with id"), "{}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+        }
     }
 
     #[test]
