@@ -42,10 +42,19 @@ fuzz_target!(|data: &[u8]| {
     // scans names and masks them in every path it reports; the property
     // test and the hardening tests cover that): the engine alone shows
     // the path it was given.
-    let secrets: Vec<&[u8]> = findings
+    // A redaction shows the first third of a long secret by design; a
+    // second, shorter match that is exactly that prefix (the same token
+    // cut short elsewhere in the file) is shown by it and is not checked.
+    let all: Vec<&[u8]> = findings.iter().map(|f| f.secret.expose()).collect();
+    let secrets: Vec<&[u8]> = all
         .iter()
-        .map(|f| f.secret.expose())
+        .copied()
         .filter(|s| !path.as_bytes().windows(s.len().max(1)).any(|w| w == *s))
+        .filter(|s| {
+            !all.iter().any(|long| {
+                long.len() > s.len() && long.len() / 3 >= s.len() && long.starts_with(s)
+            })
+        })
         .collect();
     blastwall_fuzz::check_output_for_people(&out, &secrets);
 });
