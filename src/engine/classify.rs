@@ -6,6 +6,7 @@
 //! the tier follow the credential instead of the worst case of its format,
 //! without ever sending the secret anywhere.
 
+use super::checksum::decode_base64;
 use super::verdict::{Matched, Verdict};
 use crate::rules::schema::Classifier;
 use crate::tier::Tier;
@@ -34,13 +35,6 @@ fn now_unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Base64url or standard base64, padded or not, stray trailing bits
-/// allowed: a token's parts are judged by what they decode to, not by how
-/// strictly their encoder padded them.
-fn decode_b64url(part: &[u8]) -> Option<Vec<u8>> {
-    super::checksum::decode_base64(part)
-}
-
 /// What one dot-separated part of a JWT decodes to.
 enum JwtPart {
     /// A JSON object, as a header or claims set is.
@@ -53,7 +47,7 @@ enum JwtPart {
 }
 
 fn jwt_part(part: &[u8]) -> JwtPart {
-    let Some(raw) = decode_b64url(part) else {
+    let Some(raw) = decode_base64(part) else {
         return JwtPart::Other;
     };
     match serde_json::from_slice::<serde_json::Value>(&raw) {
@@ -213,7 +207,7 @@ fn today() -> jiff::civil::Date {
 
 fn pypi(secret: &[u8]) -> Verdict {
     let body = secret.strip_prefix(b"pypi-").unwrap_or(secret);
-    let Some(raw) = decode_b64url(body) else {
+    let Some(raw) = decode_base64(body) else {
         return Verdict::Keep;
     };
     let has = |needle: &[u8]| memchr::memmem::find(&raw, needle).is_some();

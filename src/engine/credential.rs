@@ -11,8 +11,6 @@
 use super::assignment::is_password_hash;
 use super::filters;
 use super::verdict::{Matched, Verdict};
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
 /// A password given literally in an SQL clause (`IDENTIFIED BY 'x'`, `WITH
 /// PASSWORD 'x'`) or on a command line (`--password x`, `mysql -px`). The
@@ -80,11 +78,7 @@ pub fn http_authorization(m: Matched<'_>) -> Verdict {
 /// The `user:password` pair a Basic credential decodes to, if it is one:
 /// base64 (padded or not) of text without control bytes, holding a colon.
 fn basic_pair(encoded: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let trimmed: Vec<u8> = encoded.iter().copied().filter(|b| *b != b'=').collect();
-    let decoded = STANDARD_NO_PAD
-        .decode(&trimmed)
-        .ok()
-        .or_else(|| STANDARD.decode(encoded).ok())?;
+    let decoded = super::checksum::decode_base64(encoded)?;
     // Real pairs are text; a stray non-UTF-8 byte (a copy mangled in a
     // document) still leaves a pair, binary control bytes do not.
     if decoded.iter().any(|b| *b < 0x20 || *b == 0x7f) {
@@ -134,6 +128,8 @@ pub fn jwk_private(m: Matched<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
 
     fn matched<'a>(key: &'a str, value: &'a str, quoted: bool) -> Matched<'a> {
         Matched {

@@ -408,8 +408,6 @@ impl Engine {
                 _ => merged.push(w),
             }
         }
-        // Sorted, so a line's keywords are found by binary search.
-        specific_hits.sort_unstable();
         (merged, specific_hits)
     }
 
